@@ -1,0 +1,126 @@
+"""``/api/v1/admin/…``: the back office as a JSON API (the web pages use the same services)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from nixpos.server.api import body
+from nixpos.server.api.context import server
+from nixpos.server.errors import InvalidRequest
+from nixpos.server.models import MAX_ID
+from nixpos.server.services import web_sessions
+from nixpos.server.services.backoffice import Admin
+from nixpos.server.services.represent import Json
+
+bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
+AUDIT_PAGE_MAX = 500
+
+
+def admin() -> Admin:
+    return Admin(server(), body.bearer(), body.tenant_header())
+
+
+@bp.post("/login")
+def login() -> Json:
+    data = body.json_object()
+    return web_sessions.sign_in(
+        server(),
+        body.text(data, "email", max_length=320),
+        body.text(data, "password", max_length=1024),
+        body.text(data, "device_name"),
+        data["os"] if isinstance(data.get("os"), str) else _os_from_user_agent(),
+        body.tenant_header(),
+    )
+
+
+def _os_from_user_agent() -> str:
+    agent = request.user_agent.string
+    for needle, name in (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
+                         ("Mac OS", "macOS"), ("Linux", "Linux")):
+        if needle in agent:
+            return name
+    return "Unknown"
+
+
+@bp.post("/logout")
+def logout() -> Json:
+    body.json_object()
+    return admin().sign_out()
+
+
+@bp.get("/me")
+def me() -> Json:
+    return admin().me()
+
+
+@bp.get("/sessions")
+def sessions() -> Json:
+    return admin().sessions()
+
+
+@bp.get("/staff")
+def staff() -> Json:
+    return admin().staff_list()
+
+
+@bp.get("/terminals")
+def terminals() -> Json:
+    return admin().terminals()
+
+
+@bp.get("/audit")
+def audit_log() -> Json:
+    limit = _int_arg("limit", 100, 1, AUDIT_PAGE_MAX)
+    before = request.args.get("before")
+    return admin().audit_log(limit, _int_arg("before", 0, 1, MAX_ID) if before else None)
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise InvalidRequest(f"Query parameter {name!r} must be a whole number {low}–{high}.")
+    return int(raw)
+
+
+@bp.post("/pos-sessions/<int:session_id>/end")
+def end_pos_session(session_id: int) -> Json:
+    body.json_object()
+    return admin().end_pos_session(session_id)
+
+
+@bp.post("/staff/<int:staff_id>/reset-pin")
+def reset_pin(staff_id: int) -> Json:
+    body.json_object()
+    return admin().reset_pin(staff_id)
+
+
+@bp.post("/staff/<int:staff_id>/deactivate")
+def deactivate_staff(staff_id: int) -> Json:
+    body.json_object()
+    return admin().set_staff_active(staff_id, False)
+
+
+@bp.post("/staff/<int:staff_id>/reactivate")
+def reactivate_staff(staff_id: int) -> Json:
+    body.json_object()
+    return admin().set_staff_active(staff_id, True)
+
+
+@bp.post("/terminals/<int:terminal_id>/deactivate")
+def deactivate_terminal(terminal_id: int) -> Json:
+    body.json_object()
+    return admin().deactivate_terminal(terminal_id)
+
+
+@bp.post("/terminals/<int:terminal_id>/clear-lockout")
+def clear_lockout(terminal_id: int) -> Json:
+    body.json_object()
+    return admin().clear_lockout(terminal_id)
+
+
+@bp.post("/signout-everywhere")
+def signout_everywhere() -> Json:
+    body.json_object()
+    return admin().sign_out_everywhere()

@@ -1,0 +1,219 @@
+"""``GET /api/v1/openapi.json``: the OpenAPI 3 description of every route (outside fuzzers read it).
+
+A test checks that this document and the app's URL map name the same routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from nixpos import __version__
+from nixpos.core.actions import APPROVAL_ACTIONS
+from nixpos.core.reasons import EndReason, Role
+from nixpos.server.api.errors import STATUS_BY_CODE
+
+bp = Blueprint("meta", __name__, url_prefix="/api/v1")
+
+Schema = dict[str, Any]
+
+
+def ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(required: list[str], **props: Schema) -> Schema:
+    return {"type": "object", "required": required, "properties": props}
+
+
+STR: Schema = {"type": "string"}
+INT: Schema = {"type": "integer"}
+BOOL: Schema = {"type": "boolean"}
+TIME: Schema = {"type": "string", "format": "date-time"}
+EMPTY: Schema = {"type": "object"}
+
+SCHEMAS: dict[str, Schema] = {
+    "Error": obj(["error", "message"], error=STR, message=STR, retry_after_s=INT),
+    "Staff": obj(["id", "name", "role"], id=INT, name=STR,
+                 role={"type": "string", "enum": [r.value for r in Role]}),
+    "Terminal": obj(["id", "name"], id=INT, name=STR),
+    "Tenant": obj(["code", "name"], code=STR, name=STR),
+    "Policy": obj(["idle_timeout_s", "warning_s", "poll_interval_s", "pin_length"],
+                  idle_timeout_s=INT, warning_s=INT, poll_interval_s=INT, pin_length=INT),
+    "Lockout": obj(["locked", "retry_after_s"], locked=BOOL, retry_after_s=INT),
+    "Session": obj(
+        ["id", "state", "staff", "terminal", "started_at", "last_activity_at", "expires_at",
+         "override"],
+        id=INT, state={"type": "string", "enum": ["active", "ended"]}, staff=ref("Staff"),
+        terminal=ref("Terminal"), started_at=TIME, last_activity_at=TIME, expires_at=TIME,
+        override=BOOL, reason={"type": "string", "enum": [r.value for r in EndReason]},
+        ended_at=TIME, ended_by={"nullable": True, "allOf": [ref("Staff")]},
+        ended_on={"nullable": True, "allOf": [ref("Terminal")]},
+    ),
+    "Approval": obj(["id", "action", "approved_by", "expires_at"], id=INT, action=STR,
+                    approved_by=ref("Staff"), expires_at=TIME, used_at=TIME),
+}
+
+KEY = {"TerminalKey": []}
+BEARER = {"Bearer": []}
+TENANT_PARAM = {"name": "X-Nix-Tenant", "in": "header", "required": False, "schema": STR,
+                "description": "If present, must be the code of the shop the key/token belongs to."}
+
+
+def op(summary: str, ok: tuple[int, Schema], *errors: str, body: Schema | None = None,
+       security: list[dict[str, list[str]]] | None = None,
+       params: list[Schema] | None = None) -> Schema:
+    statuses = sorted({STATUS_BY_CODE[e] for e in errors} | {400, 413})
+    responses: Schema = {
+        str(ok[0]): {"description": "OK", "content": {"application/json": {"schema": ok[1]}}},
+    }
+    for status in statuses:
+        responses[str(status)] = {
+            "description": ", ".join(e for e in errors if STATUS_BY_CODE[e] == status) or "error",
+            "content": {"application/json": {"schema": ref("Error")}},
+        }
+    operation: Schema = {"summary": summary, "responses": responses,
+                         "parameters": [TENANT_PARAM, *(params or [])]}
+    if body is not None:
+        operation["requestBody"] = {"required": True,
+                                    "content": {"application/json": {"schema": body}}}
+    if security is not None:
+        operation["security"] = security
+    return operation
+
+
+def id_param(name: str) -> Schema:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+TERMINAL_ERRORS = ("invalid_terminal", "terminal_deactivated", "tenant_mismatch")
+SESSION_ERRORS = (*TERMINAL_ERRORS, "invalid_token")
+ADMIN_ERRORS = ("unauthorized",)
+ADMIN_ACT_ERRORS = ("unauthorized", "forbidden", "not_found")
+ADMIN = [BEARER]
+POS = [{"TerminalKey": [], "Bearer": []}]
+
+
+def _admin_post(summary: str, path_id: str, ok: Schema) -> Schema:
+    return {"post": op(summary, (200, ok), *ADMIN_ACT_ERRORS, "invalid_request", body=EMPTY,
+                       security=ADMIN, params=[id_param(path_id)])}
+
+
+PATHS: dict[str, Schema] = {
+    "/api/v1/openapi.json": {"get": op("This document", (200, EMPTY), security=[])},
+    "/api/v1/terminals/enroll": {"post": op(
+        "Enroll a till with a one-time code", (201, obj(
+            ["terminal", "tenant", "terminal_key", "policy"], terminal=ref("Terminal"),
+            tenant=ref("Tenant"), terminal_key=STR, policy=ref("Policy"))),
+        "invalid_request", "invalid_code", "tenant_mismatch",
+        body=obj(["code", "device_name", "os"], code=STR, device_name=STR, os=STR), security=[],
+    )},
+    "/api/v1/terminal": {"get": op(
+        "This till, its shop, policy and keypad lockout", (200, obj(
+            ["terminal", "tenant", "policy", "lockout"], terminal=ref("Terminal"),
+            tenant=ref("Tenant"), policy=ref("Policy"), lockout=ref("Lockout"))),
+        *TERMINAL_ERRORS, security=[KEY],
+    )},
+    "/api/v1/pos/unlock": {"post": op(
+        "Unlock the till with a PIN (or a manager PIN with override)", (200, obj(
+            ["token", "session", "ended_elsewhere"], token=STR, session=ref("Session"),
+            ended_elsewhere={"type": "array", "items": ref("Session")})),
+        "invalid_request", "invalid_pin", "not_assigned", "not_manager", "terminal_locked",
+        *TERMINAL_ERRORS, body=obj(["pin"], pin=STR, override=BOOL), security=[KEY],
+    )},
+    "/api/v1/pos/session": {"get": op(
+        "Poll this till's session (active or ended)", (200, ref("Session")), *SESSION_ERRORS,
+        security=POS,
+    )},
+    "/api/v1/pos/session/activity": {"post": op(
+        "Report activity; extends the idle deadline", (200, ref("Session")), *SESSION_ERRORS,
+        body=EMPTY, security=POS,
+    )},
+    "/api/v1/pos/session/lock": {"post": op(
+        "Lock the till (ends the session with logout)", (200, ref("Session")), *SESSION_ERRORS,
+        body=EMPTY, security=POS,
+    )},
+    "/api/v1/pos/override": {"post": op(
+        "A manager approves one action for the cashier", (201, obj(["approval"],
+                                                                    approval=ref("Approval"))),
+        "invalid_request", "invalid_pin", "not_manager", "terminal_locked", "session_ended",
+        *SESSION_ERRORS,
+        body=obj(["pin", "action"], pin=STR,
+                 action={"type": "string", "enum": list(APPROVAL_ACTIONS)}, detail=EMPTY),
+        security=POS,
+    )},
+    "/api/v1/pos/approvals/{approval_id}/use": {"post": op(
+        "Spend an approval on its action (once, within 60 s)",
+        (200, obj(["approval"], approval=ref("Approval"))), "approval_invalid", *SESSION_ERRORS,
+        body=obj(["action"], action=STR), security=POS, params=[id_param("approval_id")],
+    )},
+    "/api/v1/admin/login": {"post": op(
+        "Back-office sign-in (managers and owners)",
+        (200, obj(["token", "staff"], token=STR, staff=ref("Staff"))),
+        "invalid_request", "invalid_credentials", "tenant_mismatch",
+        body=obj(["email", "password", "device_name"], email=STR, password=STR,
+                 device_name=STR, os=STR), security=[],
+    )},
+    "/api/v1/admin/logout": {"post": op("Sign this device out", (200, obj(["ended"], ended=INT)),
+                                        *ADMIN_ERRORS, body=EMPTY, security=ADMIN)},
+    "/api/v1/admin/me": {"get": op("Who is signed in", (200, ref("Staff")), *ADMIN_ERRORS,
+                                   security=ADMIN)},
+    "/api/v1/admin/sessions": {"get": op(
+        "Live POS sessions of the shop and this person's back-office sessions",
+        (200, obj(["pos", "web"], pos={"type": "array", "items": ref("Session")},
+                  web={"type": "array", "items": obj(
+                      ["id", "device_name", "os", "last_active_at", "current"], id=INT,
+                      device_name=STR, os=STR, last_active_at=TIME, current=BOOL)})),
+        *ADMIN_ERRORS, security=ADMIN,
+    )},
+    "/api/v1/admin/staff": {"get": op("Everyone in the shop", (200, EMPTY), *ADMIN_ERRORS,
+                                      security=ADMIN)},
+    "/api/v1/admin/terminals": {"get": op("The shop's tills", (200, EMPTY), *ADMIN_ERRORS,
+                                          security=ADMIN)},
+    "/api/v1/admin/audit": {"get": op(
+        "The audit log, newest first", (200, EMPTY), *ADMIN_ERRORS, "invalid_request",
+        security=ADMIN, params=[
+            {"name": "limit", "in": "query", "required": False, "schema": INT},
+            {"name": "before", "in": "query", "required": False, "schema": INT},
+        ],
+    )},
+    "/api/v1/admin/pos-sessions/{session_id}/end": _admin_post(
+        "End a till's session (force_ended)", "session_id", ref("Session")),
+    "/api/v1/admin/staff/{staff_id}/reset-pin": _admin_post(
+        "Give a person a new PIN (shown once); ends their POS sessions", "staff_id",
+        obj(["pin"], pin=STR)),
+    "/api/v1/admin/staff/{staff_id}/deactivate": _admin_post(
+        "Deactivate a person; ends all their sessions", "staff_id", ref("Staff")),
+    "/api/v1/admin/staff/{staff_id}/reactivate": _admin_post(
+        "Reactivate a person", "staff_id", ref("Staff")),
+    "/api/v1/admin/terminals/{terminal_id}/deactivate": _admin_post(
+        "Deactivate a till; ends its session, its key stops working", "terminal_id",
+        ref("Terminal")),
+    "/api/v1/admin/terminals/{terminal_id}/clear-lockout": _admin_post(
+        "Clear a till's keypad lockout", "terminal_id", EMPTY),
+    "/api/v1/admin/signout-everywhere": {"post": op(
+        "End every web and POS session of the signed-in person",
+        (200, obj(["ended"], ended=INT)), *ADMIN_ERRORS, body=EMPTY, security=ADMIN,
+    )},
+}
+
+
+def document() -> Schema:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "nixpos server API", "version": __version__},
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "TerminalKey": {"type": "apiKey", "in": "header", "name": "X-Terminal-Key"},
+                "Bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi() -> Schema:
+    return document()

@@ -1,0 +1,238 @@
+"""``nixpos-server``: set up the database, shops, people and tills, and serve the API.
+
+Every command takes ``--db URL`` (or ``NIXPOS_DATABASE_URL``; default: a
+SQLite file in the user data directory) and ``--secret-file PATH``.
+Failures print one line saying what to do and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from nixpos import __version__
+from nixpos.server import schema
+from nixpos.server.config import ServerConfig
+from nixpos.server.db import Database, DatabaseUrlError
+from nixpos.server.errors import NixposError
+from nixpos.server.security import SecretFileError, create_secret_file, read_secret_file
+from nixpos.server.services import demo, staff, tenants, terminals
+from nixpos.server.services.context import ServerContext
+
+log = logging.getLogger("nixpos.server")
+
+
+class CliError(Exception):
+    """A problem the person at the keyboard can fix; printed without a traceback."""
+
+
+def _positive(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="database URL: sqlite:///PATH or postgresql+psycopg://… "
+                             "(default: $NIXPOS_DATABASE_URL, else a SQLite file in the "
+                             "user data directory)")
+    common.add_argument("--secret-file", metavar="PATH", default=argparse.SUPPRESS,
+                        help="server secret for PINs (default: beside a SQLite file, else in "
+                             "the user data directory; or $NIXPOS_SECRET_FILE)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print the result as JSON (for scripts)")
+
+    parser = argparse.ArgumentParser(
+        prog="nixpos-server", parents=[common],
+        description="The nixpos server: owns who is signed in on which till.",
+    )
+    parser.add_argument("--version", action="version", version=f"nixpos {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    command("init", "Create or migrate the database schema and the server secret.")
+    command("demo", "Create the demo shop lumiere-coffee and print its PINs and enrollment codes.")
+
+    add_tenant = command("add-tenant", "Create a shop.")
+    add_tenant.add_argument("--code", required=True, help="short code, e.g. lumiere-coffee")
+    add_tenant.add_argument("--name", required=True, help="display name, e.g. 'Lumière Coffee'")
+
+    add_staff = command("add-staff", "Add a person to a shop and print their PIN.")
+    add_staff.add_argument("--tenant", required=True, metavar="CODE")
+    add_staff.add_argument("--name", required=True)
+    add_staff.add_argument("--role", required=True, choices=["cashier", "manager", "owner"])
+    add_staff.add_argument("--pin", help="choose the PIN (default: a random one)")
+    add_staff.add_argument("--email", help="back-office sign-in (managers and owners)")
+    add_staff.add_argument("--password", help="back-office password (with --email)")
+    add_staff.add_argument("--terminals", default="all", metavar="all|NAME,NAME",
+                           help="tills this person may unlock (default: all)")
+
+    code = command("enrollment-code",
+                   "Print a one-time code (10 minutes) to enroll a till; creates the till if new.")
+    code.add_argument("--tenant", required=True, metavar="CODE")
+    code.add_argument("--terminal", required=True, metavar="NAME")
+
+    policy = command("set-policy", "Change a shop's session policy.")
+    policy.add_argument("--tenant", required=True, metavar="CODE")
+    policy.add_argument("--idle-timeout", type=_positive, metavar="S")
+    policy.add_argument("--warning", type=_positive, metavar="S")
+    policy.add_argument("--poll-interval", type=_positive, metavar="S")
+    policy.add_argument("--pin-length", type=_positive, metavar="N")
+    policy.add_argument("--pos-single-session", choices=["on", "off"])
+    policy.add_argument("--web-single-session", choices=["on", "off"])
+
+    serve = command("serve", "Serve the API with waitress (a production WSGI server).")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--threads", type=_positive, default=8)
+    return parser
+
+
+def _context(args: argparse.Namespace) -> ServerContext:
+    config = _config(args)
+    db = Database(config.database_url)
+    if not schema.is_current(db):
+        raise CliError(
+            f"The database {config.database_url} is not set up or is out of date. "
+            "Run `nixpos-server init` with the same --db first."
+        )
+    return ServerContext(db=db, pin_secret=read_secret_file(config.secret_file))
+
+
+def _config(args: argparse.Namespace) -> ServerConfig:
+    return ServerConfig.resolve(getattr(args, "db", None), getattr(args, "secret_file", None))
+
+
+def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
+    config = _config(args)
+    schema.upgrade(Database(config.database_url))
+    created = create_secret_file(config.secret_file)
+    return {"database": config.database_url, "secret_file": str(config.secret_file),
+            "secret_created": created}
+
+
+def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
+    return demo.create_demo(_context(args))
+
+
+def cmd_add_tenant(args: argparse.Namespace) -> dict[str, Any]:
+    return tenants.add_tenant(_context(args), args.code, args.name)
+
+
+def cmd_add_staff(args: argparse.Namespace) -> dict[str, Any]:
+    return staff.add_staff(
+        _context(args), args.tenant, args.name, args.role, pin=args.pin, email=args.email,
+        password=args.password, terminals=args.terminals,
+    )
+
+
+def cmd_enrollment_code(args: argparse.Namespace) -> dict[str, Any]:
+    return terminals.issue_enrollment_code(_context(args), args.tenant, args.terminal)
+
+
+def cmd_set_policy(args: argparse.Namespace) -> dict[str, Any]:
+    def switch(value: str | None) -> bool | None:
+        return None if value is None else value == "on"
+
+    return tenants.set_policy(
+        _context(args), args.tenant, idle_timeout_s=args.idle_timeout, warning_s=args.warning,
+        poll_interval_s=args.poll_interval, pin_length=args.pin_length,
+        pos_single_session=switch(args.pos_single_session),
+        web_single_session=switch(args.web_single_session),
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
+    import waitress
+
+    from nixpos.server import logs
+    from nixpos.server.app import create_app
+    from nixpos.server.sweeper import IdleSweeper
+
+    log_file = logs.configure()
+    ctx = _context(args)
+    app = create_app(database=ctx.db, pin_secret=ctx.pin_secret)
+    sweeper = IdleSweeper(app.extensions["nixpos"])
+    sweeper.start()
+    log.info("nixpos %s serving on http://%s:%d (log: %s)", __version__, args.host, args.port,
+             log_file)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
+                       max_request_body_size=1024 * 1024, ident="nixpos")
+    finally:
+        sweeper.stop()
+    return {}
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "add-tenant": cmd_add_tenant,
+    "add-staff": cmd_add_staff,
+    "enrollment-code": cmd_enrollment_code,
+    "set-policy": cmd_set_policy,
+    "serve": cmd_serve,
+}
+
+
+def render(command: str, result: dict[str, Any]) -> str:
+    """What a person reads after a command."""
+    if command == "init":
+        secret = "created" if result["secret_created"] else "kept"
+        return (f"Database ready: {result['database']}\n"
+                f"Server secret {secret}: {result['secret_file']} (back it up with the database)")
+    if command == "demo":
+        lines = [f"Demo shop {result['tenant']['name']} ({result['tenant']['code']})", "",
+                 "People (PINs are shown only now):"]
+        for person in result["staff"]:
+            login = f"  back office: {person['email']} / {person['password']}" if person[
+                "email"] else ""
+            lines.append(f"  {person['name']:<12} {person['role']:<8} PIN {person['pin']}{login}")
+        lines += ["", "Enrollment codes (valid 10 minutes):"]
+        lines += [f"  {c['terminal']}: {c['code']}" for c in result["enrollment_codes"]]
+        return "\n".join(lines)
+    if command == "add-staff":
+        return f"Added {result['name']} ({result['role']}). PIN: {result['pin']} (shown only now)"
+    if command == "add-tenant":
+        return f"Created shop {result['name']} ({result['code']})."
+    if command == "enrollment-code":
+        created = " (new till)" if result["created"] else ""
+        return (f"Enrollment code for {result['terminal']['name']}{created}: {result['code']}\n"
+                f"Valid until {result['expires_at']} (10 minutes), once.")
+    if command == "set-policy":
+        return "Policy now: " + ", ".join(f"{k}={v}" for k, v in result.items())
+    return ""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result = COMMANDS[args.command](args)
+    except (NixposError, CliError, SecretFileError, DatabaseUrlError) as exc:
+        print(f"nixpos-server {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # database unreachable, disk full…: one line, not a traceback
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):
+            print(f"nixpos-server {args.command}: cannot use the database: {exc.orig}",
+                  file=sys.stderr)
+            return 2
+        raise
+    if getattr(args, "json", False):
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    elif text := render(args.command, result):
+        print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,111 @@
+"""The database handle: engine set-up per backend, and read/write transactions.
+
+``Database.write()`` is the only way rules change data. On SQLite it opens
+the transaction with ``BEGIN IMMEDIATE`` so two writers never interleave (the
+single-session rule needs that); on PostgreSQL the services take row locks
+(``SELECT … FOR UPDATE``) on the till and the person instead. Reads use a
+plain deferred transaction so polls never queue behind each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
+
+APP_NAME = "nixpos"
+_WRITE = "nixpos_write"
+
+
+def default_database_url() -> str:
+    data_dir = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return f"sqlite:///{data_dir / 'nixpos.db'}"
+
+
+class DatabaseUrlError(ValueError):
+    """The database URL cannot be used; the message says what to do."""
+
+
+def _make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError with a terse message
+        raise DatabaseUrlError(
+            f"Cannot read the database URL {url!r}. Use sqlite:///PATH or "
+            "postgresql+psycopg://USER:PASSWORD@HOST/DBNAME."
+        ) from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(parsed, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    raise DatabaseUrlError(
+        f"Unsupported database {parsed.get_backend_name()!r}: nixpos runs on SQLite "
+        "(sqlite:///PATH) or PostgreSQL (postgresql+psycopg://…)."
+    )
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # Take transaction control away from the sqlite3 module so "begin" below decides.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
+    cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far cheaper commits
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that may change data; committed on success, rolled back on error."""
+        with self._sessions() as session:
+            session.connection(execution_options={_WRITE: True})
+            with _commit_or_rollback(session):
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._sessions() as session, _commit_or_rollback(session):
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _commit_or_rollback(session: Session) -> Iterator[None]:
+    try:
+        yield
+    except BaseException as exc:
+        # Some refusals must still be recorded (a failed PIN counts towards the
+        # lockout even though the request fails): such errors say so.
+        if getattr(exc, "keep_changes", False):
+            session.commit()
+        else:
+            session.rollback()
+        raise
+    session.commit()

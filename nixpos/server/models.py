@@ -1,0 +1,242 @@
+"""The server's tables (SQLAlchemy 2 declarative), shared by SQLite and PostgreSQL.
+
+Times are stored as naive UTC and handed back timezone-aware (``UTCDateTime``),
+because SQLite keeps no zone. Secrets are never stored: tokens, terminal keys
+and enrollment codes only as SHA-256, PINs only as a keyed HMAC index.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from nixpos.core.pins import DEFAULT_PIN_LENGTH
+from nixpos.core.policy import (
+    DEFAULT_IDLE_TIMEOUT_S,
+    DEFAULT_POLL_INTERVAL_S,
+    DEFAULT_WARNING_S,
+    Policy,
+)
+
+# Ids arrive from URLs; anything past a signed 64-bit integer cannot name a row
+# (and SQLite would fail on it rather than find nothing).
+MAX_ID = 2**63 - 1
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in the database."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Tenant(Base):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    idle_timeout_s: Mapped[int] = mapped_column(Integer, default=DEFAULT_IDLE_TIMEOUT_S)
+    warning_s: Mapped[int] = mapped_column(Integer, default=DEFAULT_WARNING_S)
+    poll_interval_s: Mapped[int] = mapped_column(Integer, default=DEFAULT_POLL_INTERVAL_S)
+    pin_length: Mapped[int] = mapped_column(Integer, default=DEFAULT_PIN_LENGTH)
+    pos_single_session: Mapped[bool] = mapped_column(Boolean, default=True)
+    web_single_session: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def policy(self) -> Policy:
+        return Policy(
+            idle_timeout_s=self.idle_timeout_s,
+            warning_s=self.warning_s,
+            poll_interval_s=self.poll_interval_s,
+            pin_length=self.pin_length,
+        )
+
+
+staff_terminals = Table(
+    "staff_terminals",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True),
+    Column("terminal_id", ForeignKey("terminals.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "pin_index", name="uq_staff_tenant_pin"),
+        UniqueConstraint("email", name="uq_staff_email"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    pin_index: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    all_terminals: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    tenant: Mapped[Tenant] = relationship()
+    terminals: Mapped[list[Terminal]] = relationship(secondary=staff_terminals)
+
+    def may_use(self, terminal: Terminal) -> bool:
+        return self.all_terminals or any(t.id == terminal.id for t in self.terminals)
+
+
+class Terminal(Base):
+    __tablename__ = "terminals"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_terminal_tenant_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    key_hash: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    device_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    os: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    tenant: Mapped[Tenant] = relationship()
+
+
+class EnrollmentCode(Base):
+    __tablename__ = "enrollment_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    terminal: Mapped[Terminal] = relationship()
+
+
+class PosSession(Base):
+    __tablename__ = "pos_sessions"
+    __table_args__ = (
+        # The database itself refuses a second live session on one till (rule 3).
+        Index(
+            "uq_pos_sessions_live_terminal",
+            "terminal_id",
+            unique=True,
+            sqlite_where=Column("ended_at").is_(None),
+            postgresql_where=Column("ended_at").is_(None),
+        ),
+        Index("ix_pos_sessions_staff_live", "staff_id", "ended_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    override: Mapped[bool] = mapped_column(Boolean, default=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    ended_on_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"), nullable=True)
+
+    staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
+    terminal: Mapped[Terminal] = relationship(foreign_keys=[terminal_id])
+    ended_by: Mapped[Staff | None] = relationship(foreign_keys=[ended_by_id])
+    ended_on: Mapped[Terminal | None] = relationship(foreign_keys=[ended_on_id])
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_name: Mapped[str] = mapped_column(String(200))
+    os: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_active_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    staff: Mapped[Staff] = relationship()
+
+
+class Approval(Base):
+    """A manager's single-use approval of one cashier action, valid for a minute."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("pos_sessions.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    approved_by: Mapped[Staff] = relationship()
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_tenant_at", "tenant_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    terminal_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"), nullable=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    actor: Mapped[Staff | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[Staff | None] = relationship(foreign_keys=[subject_id])
+    terminal: Mapped[Terminal | None] = relationship()

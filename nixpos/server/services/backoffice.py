@@ -1,0 +1,195 @@
+"""What managers and owners do from the back office, over a signed-in web session.
+
+Roles (SPEC §1, issue 4): managers manage cashiers and tills; only owners
+manage managers and owners. Every action here is audited with who did it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nixpos.core.reasons import EndReason, Role
+from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
+from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
+from nixpos.server.services import audit, web_sessions
+from nixpos.server.services import staff as staff_service
+from nixpos.server.services.context import ServerContext
+from nixpos.server.services.ending import end_live_sessions_of, end_live_sessions_on, end_session
+from nixpos.server.services.pos import sweep_expired
+from nixpos.server.services.represent import (
+    Json,
+    admin_session_json,
+    admin_staff_json,
+    admin_terminal_json,
+    audit_json,
+    session_json,
+    staff_json,
+    terminal_json,
+    web_session_json,
+)
+
+T = TypeVar("T")
+
+
+class Admin:
+    """One back-office request: the context plus the signed-in person's bearer token."""
+
+    def __init__(self, ctx: ServerContext, token: str | None, tenant_header: str | None) -> None:
+        self.ctx = ctx
+        self.token = token
+        self.tenant_header = tenant_header
+
+    def _run(self, action: Callable[[Session, WebSession, Staff], T]) -> T:
+        with self.ctx.db.write() as s:
+            web = web_sessions.authenticate(s, self.ctx, self.token, self.tenant_header)
+            return action(s, web, web.staff)
+
+    # -- reading -------------------------------------------------------------
+
+    def sessions(self) -> Json:
+        sweep_expired(self.ctx)
+
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            live = s.scalars(
+                select(PosSession)
+                .where(PosSession.tenant_id == me.tenant_id, PosSession.ended_at.is_(None))
+                .order_by(PosSession.started_at.desc())
+            )
+            return {
+                "pos": [admin_session_json(x) for x in live],
+                "web": [
+                    web_session_json(w, web.id)
+                    for w in web_sessions.live_web_sessions(s, self.ctx, me)
+                ],
+            }
+
+        return self._run(read)
+
+    def me(self) -> Json:
+        return self._run(lambda s, web, me: staff_json(me) | {"tenant": me.tenant.code})
+
+    def staff_list(self) -> Json:
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            people = s.scalars(
+                select(Staff).where(Staff.tenant_id == me.tenant_id).order_by(Staff.name)
+            )
+            return {"staff": [admin_staff_json(p) for p in people]}
+
+        return self._run(read)
+
+    def terminals(self) -> Json:
+        now = self.ctx.now()
+
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            tills = s.scalars(
+                select(Terminal).where(Terminal.tenant_id == me.tenant_id).order_by(Terminal.name)
+            )
+            return {"terminals": [admin_terminal_json(t, now) for t in tills]}
+
+        return self._run(read)
+
+    def audit_log(self, limit: int, before_id: int | None) -> Json:
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            rows = audit.events(s, me.tenant_id, limit=limit, before_id=before_id)
+            return {"events": [audit_json(e) for e in rows]}
+
+        return self._run(read)
+
+    # -- acting --------------------------------------------------------------
+
+    def end_pos_session(self, session_id: int) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            session = _owned(s, PosSession, session_id, me)
+            end_session(s, session, EndReason.FORCE_ENDED, self.ctx.now(), ended_by=me)
+            return session_json(session)
+
+        return self._run(act)
+
+    def reset_pin(self, staff_id: int) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            target = _manageable(s, me, staff_id)
+            return {"pin": staff_service.reset_pin(s, self.ctx, target, me)}
+
+        return self._run(act)
+
+    def set_staff_active(self, staff_id: int, active: bool) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            target = _manageable(s, me, staff_id)
+            if target.id == me.id:
+                raise InvalidRequest("You cannot deactivate yourself. Ask another owner.")
+            staff_service.set_active(s, self.ctx, target, active, me)
+            return staff_json(target)
+
+        return self._run(act)
+
+    def deactivate_terminal(self, terminal_id: int) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            terminal = _owned(s, Terminal, terminal_id, me)
+            now = self.ctx.now()
+            if terminal.active:
+                terminal.active = False
+                end_live_sessions_on(s, terminal, EndReason.TERMINAL_DEACTIVATED, now, ended_by=me)
+                audit.record(
+                    s, tenant_id=me.tenant_id, at=now, kind=audit.AuditKind.TERMINAL_DEACTIVATED,
+                    actor=me, terminal=terminal,
+                )
+            return terminal_json(terminal)
+
+        return self._run(act)
+
+    def clear_lockout(self, terminal_id: int) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            terminal = _owned(s, Terminal, terminal_id, me)
+            terminal.failed_attempts = 0
+            terminal.locked_until = None
+            audit.record(
+                s, tenant_id=me.tenant_id, at=self.ctx.now(),
+                kind=audit.AuditKind.LOCKOUT_CLEARED, actor=me, terminal=terminal,
+            )
+            return admin_terminal_json(terminal, self.ctx.now())
+
+        return self._run(act)
+
+    def sign_out_everywhere(self) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            now = self.ctx.now()
+            reason = EndReason.SIGNED_OUT_EVERYWHERE
+            pos = end_live_sessions_of(s, me, reason, now, ended_by=me)
+            webs = web_sessions.end_web_sessions_of(s, me, reason, now)
+            audit.record(
+                s, tenant_id=me.tenant_id, at=now, kind=audit.AuditKind.SIGNED_OUT_EVERYWHERE,
+                actor=me, pos_sessions=len(pos), web_sessions=webs,
+            )
+            return {"ended": len(pos) + webs}
+
+        return self._run(act)
+
+    def sign_out(self) -> Json:
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            web.ended_at = self.ctx.now()
+            web.reason = EndReason.LOGOUT.value
+            audit.record(
+                s, tenant_id=me.tenant_id, at=web.ended_at, kind=audit.AuditKind.WEB_SIGNOUT,
+                actor=me,
+            )
+            return {"ended": 1}
+
+        return self._run(act)
+
+
+def _owned(s: Session, model: type[Any], row_id: int, me: Staff) -> Any:
+    row = s.get(model, row_id, with_for_update=True) if 0 < row_id <= MAX_ID else None
+    if row is None or row.tenant_id != me.tenant_id:
+        raise NotFound()
+    return row
+
+
+def _manageable(s: Session, me: Staff, staff_id: int) -> Staff:
+    target: Staff = _owned(s, Staff, staff_id, me)
+    if Role(me.role) is not Role.OWNER and Role(target.role) is not Role.CASHIER:
+        raise Forbidden("Only an owner can change managers and owners.")
+    return target

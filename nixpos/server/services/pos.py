@@ -1,0 +1,169 @@
+"""POS sessions at the till: unlock, poll, activity and lock (SPEC rules 2, 3, 6–8, 10a).
+
+Unlock is one write transaction: it locks the till and the person, ends
+whatever was live on this till (``replaced``) and, under
+``pos_single_session``, the person's session on any other till
+(``signed_in_elsewhere``), then starts the new session. Two unlocks of one
+person racing on two tills therefore always leave exactly one live session.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nixpos.core.reasons import EndReason, Role
+from nixpos.server import security
+from nixpos.server.errors import InvalidToken, NotAssigned, NotManager, TerminalDeactivated
+from nixpos.server.models import PosSession, Staff, Terminal
+from nixpos.server.services import audit
+from nixpos.server.services.context import ServerContext, check_tenant
+from nixpos.server.services.ending import (
+    end_live_sessions_of,
+    end_live_sessions_on,
+    end_session,
+    expire_if_idle,
+    live_sessions,
+)
+from nixpos.server.services.pin_check import check_pin
+from nixpos.server.services.represent import Json, session_json
+from nixpos.server.services.terminals import authenticate, seen_long_ago, touch
+
+
+def unlock(
+    ctx: ServerContext, key: str | None, pin: str, override: bool, tenant_header: str | None
+) -> Json:
+    now = ctx.now()
+    with ctx.db.write() as s:
+        terminal = authenticate(s, key, tenant_header, for_update=True)
+        terminal.last_seen_at = now
+        staff = check_pin(s, ctx, terminal, pin, purpose="override" if override else "unlock")
+        if override and not Role(staff.role).can_approve:
+            _refuse(s, ctx, terminal, staff, "not_manager")
+            raise NotManager()
+        if not override and not staff.may_use(terminal):
+            _refuse(s, ctx, terminal, staff, "not_assigned")
+            raise NotAssigned()
+
+        end_live_sessions_on(s, terminal, EndReason.REPLACED, now, ended_by=staff)
+        kicked: list[PosSession] = []
+        if terminal.tenant.pos_single_session:
+            ended = end_live_sessions_of(
+                s, staff, EndReason.SIGNED_IN_ELSEWHERE, now, ended_by=staff, ended_on=terminal
+            )
+            kicked = [x for x in ended if x.reason == EndReason.SIGNED_IN_ELSEWHERE]
+        s.flush()  # the ends must reach the database before the new live row
+
+        token = security.new_token()
+        idle = timedelta(seconds=terminal.tenant.idle_timeout_s)
+        session = PosSession(
+            tenant_id=terminal.tenant_id,
+            staff=staff,
+            terminal=terminal,
+            token_hash=security.token_hash(token),
+            started_at=now,
+            last_activity_at=now,
+            expires_at=now + idle,
+            override=override,
+        )
+        s.add(session)
+        s.flush()
+        audit.record(
+            s, tenant_id=terminal.tenant_id, at=now, kind=audit.AuditKind.UNLOCK,
+            actor=staff, terminal=terminal, override=override, session_id=session.id,
+            ended_elsewhere=[x.terminal.name for x in kicked],
+        )
+        return {
+            "token": token,
+            "session": session_json(session),
+            "ended_elsewhere": [session_json(x) for x in kicked],
+        }
+
+
+def _refuse(s: Session, ctx: ServerContext, terminal: Terminal, staff: Staff, why: str) -> None:
+    audit.record(
+        s, tenant_id=terminal.tenant_id, at=ctx.now(), kind=audit.AuditKind.UNLOCK_REFUSED,
+        actor=staff, terminal=terminal, why=why,
+    )
+
+
+def find_session(
+    s: Session, key: str | None, token: str | None, tenant_header: str | None, *,
+    for_update: bool = False,
+) -> PosSession:
+    """The session named by the bearer token, which must belong to the till named by the key.
+
+    A deactivated till learns the end of its session with the refusal, so it
+    can say who deactivated it.
+    """
+    try:
+        terminal = authenticate(s, key, tenant_header, for_update=for_update)
+    except TerminalDeactivated as refusal:
+        session = _by_token(s, token, for_update)
+        if session is not None and session.terminal.key_hash == security.token_hash(key or ""):
+            refusal.extra["session"] = session_json(session)
+        raise
+    session = _by_token(s, token, for_update)
+    if session is None or session.terminal_id != terminal.id:
+        raise InvalidToken()
+    check_tenant(session.terminal.tenant, tenant_header)
+    return session
+
+
+def _by_token(s: Session, token: str | None, for_update: bool) -> PosSession | None:
+    if not token:
+        return None
+    query = select(PosSession).where(PosSession.token_hash == security.token_hash(token))
+    return s.scalar(query.with_for_update() if for_update else query)
+
+
+def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
+    """``GET /pos/session``: the poll. Read-only unless the deadline has just passed."""
+    now = ctx.now()
+    with ctx.db.read() as s:
+        session = find_session(s, key, token, tenant)
+        run_out = session.is_live and session.expires_at <= now
+        body = session_json(session)
+        stale_terminal = session.terminal_id if seen_long_ago(session.terminal, now) else None
+    if not run_out:
+        if stale_terminal is not None:
+            touch(ctx, stale_terminal)
+        return body
+    with ctx.db.write() as s:
+        session = find_session(s, key, token, tenant, for_update=True)
+        expire_if_idle(s, session, now)
+        session.terminal.last_seen_at = now
+        return session_json(session)
+
+
+def activity(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
+    """The user was active: move the deadline (unless the session already ended)."""
+    now = ctx.now()
+    with ctx.db.write() as s:
+        session = find_session(s, key, token, tenant, for_update=True)
+        session.terminal.last_seen_at = now
+        if not expire_if_idle(s, session, now) and session.is_live:
+            session.last_activity_at = now
+            session.expires_at = now + timedelta(seconds=session.terminal.tenant.idle_timeout_s)
+        return session_json(session)
+
+
+def lock(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
+    now = ctx.now()
+    with ctx.db.write() as s:
+        session = find_session(s, key, token, tenant, for_update=True)
+        end_session(s, session, EndReason.LOGOUT, now, ended_by=session.staff,
+                    ended_on=session.terminal)
+        return session_json(session)
+
+
+def sweep_expired(ctx: ServerContext) -> int:
+    """End every session whose idle deadline has passed; returns how many."""
+    now = ctx.now()
+    with ctx.db.write() as s:
+        expired = live_sessions(s, PosSession.expires_at <= now)
+        for session in expired:
+            expire_if_idle(s, session, now)
+        return len(expired)

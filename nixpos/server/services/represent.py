@@ -1,0 +1,98 @@
+"""The JSON shapes of SPEC §3 (``Staff``, ``Terminal``, ``Session`` …) built from rows."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from nixpos.core.lockout import retry_after_s
+from nixpos.server.models import AuditEvent, PosSession, Staff, Tenant, Terminal, WebSession
+
+Json = dict[str, Any]
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def staff_json(staff: Staff) -> Json:
+    return {"id": staff.id, "name": staff.name, "role": staff.role}
+
+
+def terminal_json(terminal: Terminal) -> Json:
+    return {"id": terminal.id, "name": terminal.name}
+
+
+def tenant_json(tenant: Tenant) -> Json:
+    return {"code": tenant.code, "name": tenant.name}
+
+
+def session_json(session: PosSession) -> Json:
+    body: Json = {
+        "id": session.id,
+        "state": "active" if session.is_live else "ended",
+        "staff": staff_json(session.staff),
+        "terminal": terminal_json(session.terminal),
+        "started_at": iso(session.started_at),
+        "last_activity_at": iso(session.last_activity_at),
+        "expires_at": iso(session.expires_at),
+        "override": session.override,
+    }
+    if not session.is_live:
+        body.update(
+            reason=session.reason,
+            ended_at=iso(session.ended_at),
+            ended_by=staff_json(session.ended_by) if session.ended_by else None,
+            ended_on=terminal_json(session.ended_on) if session.ended_on else None,
+        )
+    return body
+
+
+def admin_session_json(session: PosSession) -> Json:
+    terminal = session.terminal
+    return session_json(session) | {"device": {"name": terminal.device_name, "os": terminal.os}}
+
+
+def web_session_json(web: WebSession, current_id: int) -> Json:
+    return {
+        "id": web.id,
+        "device_name": web.device_name,
+        "os": web.os,
+        "last_active_at": iso(web.last_active_at),
+        "current": web.id == current_id,
+    }
+
+
+def admin_terminal_json(terminal: Terminal, now: datetime) -> Json:
+    wait = retry_after_s(terminal.locked_until, now)
+    return terminal_json(terminal) | {
+        "active": terminal.active,
+        "enrolled": terminal.key_hash is not None,
+        "device_name": terminal.device_name,
+        "os": terminal.os,
+        "last_seen_at": iso(terminal.last_seen_at),
+        "failed_attempts": terminal.failed_attempts,
+        "lockout": {"locked": wait > 0, "retry_after_s": wait},
+    }
+
+
+def admin_staff_json(staff: Staff) -> Json:
+    return staff_json(staff) | {
+        "active": staff.active,
+        "email": staff.email,
+        "terminals": "all" if staff.all_terminals else [t.name for t in staff.terminals],
+    }
+
+
+def audit_json(event: AuditEvent) -> Json:
+    return {
+        "id": event.id,
+        "at": iso(event.at),
+        "kind": event.kind,
+        "actor": staff_json(event.actor) if event.actor else None,
+        "terminal": terminal_json(event.terminal) if event.terminal else None,
+        "subject": staff_json(event.subject) if event.subject else None,
+        "detail": event.detail,
+    }
