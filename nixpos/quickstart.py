@@ -20,8 +20,8 @@ from nixpos.server import cli
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m nixpos.quickstart", description=__doc__)
-    parser.add_argument("--data-dir", type=Path,
-                        default=Path(platformdirs.user_data_dir("nixpos", appauthor=False)) / "demo")
+    default_dir = Path(platformdirs.user_data_dir("nixpos", appauthor=False)) / "demo"
+    parser.add_argument("--data-dir", type=Path, default=default_dir)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)

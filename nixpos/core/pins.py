@@ -8,6 +8,7 @@ runs that climb or fall by one.
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Callable
 
@@ -32,7 +33,7 @@ def is_trivial(pin: str) -> bool:
     """True for PINs such as 00000000, 12345678 or 87654321 (wrapping 8901… too)."""
     if len(set(pin)) == 1:
         return True
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(pin, pin[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(pin)}
     return steps in ({1}, {9})
 
 

@@ -55,14 +55,15 @@ SCHEMAS: dict[str, Schema] = {
                     approved_by=ref("Staff"), expires_at=TIME, used_at=TIME),
 }
 
-KEY = {"TerminalKey": []}
-BEARER = {"Bearer": []}
+Security = dict[str, list[str]]
+KEY: Security = {"TerminalKey": []}
+BEARER: Security = {"Bearer": []}
 TENANT_PARAM = {"name": "X-Nix-Tenant", "in": "header", "required": False, "schema": STR,
                 "description": "If present, must be the code of the shop the key/token belongs to."}
 
 
 def op(summary: str, ok: tuple[int, Schema], *errors: str, body: Schema | None = None,
-       security: list[dict[str, list[str]]] | None = None,
+       security: list[Security] | None = None,
        params: list[Schema] | None = None) -> Schema:
     statuses = sorted({STATUS_BY_CODE[e] for e in errors} | {400, 413})
     responses: Schema = {
@@ -92,7 +93,7 @@ SESSION_ERRORS = (*TERMINAL_ERRORS, "invalid_token")
 ADMIN_ERRORS = ("unauthorized",)
 ADMIN_ACT_ERRORS = ("unauthorized", "forbidden", "not_found")
 ADMIN = [BEARER]
-POS = [{"TerminalKey": [], "Bearer": []}]
+POS: list[Security] = [{"TerminalKey": [], "Bearer": []}]
 
 
 def _admin_post(summary: str, path_id: str, ok: Schema) -> Schema:

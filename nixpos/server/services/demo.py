@@ -6,6 +6,7 @@ PINs are stored only as keyed hashes and cannot be shown twice.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 
 from sqlalchemy import select
@@ -30,10 +31,8 @@ PEOPLE = (
 
 
 def create_demo(ctx: ServerContext) -> Json:
-    try:
+    with contextlib.suppress(Conflict):
         tenants.add_tenant(ctx, TENANT_CODE, TENANT_NAME)
-    except Conflict:
-        pass
     codes = [terminals.issue_enrollment_code(ctx, TENANT_CODE, till) for till in TILLS]
     people = []
     for name, role, email in PEOPLE:

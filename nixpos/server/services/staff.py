@@ -101,9 +101,8 @@ def _terminals_named(s: Session, tenant: Tenant, names: str) -> list[Terminal]:
     wanted = [n.strip() for n in names.split(",") if n.strip()]
     if not wanted:
         raise InvalidRequest("Name the tills (e.g. \"Till 1,Till 2\") or say all.")
-    found = list(
-        s.scalars(select(Terminal).where(Terminal.tenant_id == tenant.id, Terminal.name.in_(wanted)))
-    )
+    query = select(Terminal).where(Terminal.tenant_id == tenant.id, Terminal.name.in_(wanted))
+    found = list(s.scalars(query))
     missing = sorted(set(wanted) - {t.name for t in found})
     if missing:
         raise NotFound(

@@ -83,12 +83,13 @@ def set_policy(
             tenant.pos_single_session = pos_single_session
         if web_single_session is not None:
             tenant.web_single_session = web_single_session
-        result = policy.to_json() | {
+        result: dict[str, object] = {**policy.to_json(),
             "pos_single_session": tenant.pos_single_session,
             "web_single_session": tenant.web_single_session,
         }
         audit.record(
-            s, tenant_id=tenant.id, at=ctx.now(), kind=audit.AuditKind.POLICY_CHANGED, **result
+            s, tenant_id=tenant.id, at=ctx.now(), kind=audit.AuditKind.POLICY_CHANGED,
+            policy=result,
         )
         return result
 
