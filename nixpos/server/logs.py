@@ -31,9 +31,17 @@ def configure(log_dir: Path | None = None, level: int = logging.INFO) -> Path:
     to_file = logging.handlers.RotatingFileHandler(path, maxBytes=5_000_000, backupCount=5)
     to_stderr = logging.StreamHandler(sys.stderr)
     logger = logging.getLogger(APP_NAME)
-    logger.handlers.clear()
+    shutdown()
     for handler in (to_file, to_stderr):
         handler.setFormatter(formatter)
         logger.addHandler(handler)
     logger.setLevel(level)
     return path
+
+
+def shutdown() -> None:
+    """Close and remove the handlers ``configure`` installed."""
+    logger = logging.getLogger(APP_NAME)
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
