@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 APP_NAME = "nixpos"
 _WRITE = "nixpos_write"
+_SINGLE_STATEMENT = "nixpos_single_statement"
 
 
 def default_database_url() -> str:
@@ -68,8 +69,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    if options.get(_SINGLE_STATEMENT):
+        return  # one SELECT is atomic by itself; BEGIN/ROLLBACK would double its cost
+    conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if options.get(_WRITE) else 'DEFERRED'}")
 
 
 class Database:
@@ -91,6 +94,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._sessions() as session, _commit_or_rollback(session):
             yield session
+
+    @contextmanager
+    def single_statement(self) -> Iterator[Connection]:
+        """A connection for one read-only statement, with no transaction around it on SQLite."""
+        with self.engine.connect() as connection:
+            yield connection.execution_options(**{_SINGLE_STATEMENT: True})
 
     def dispose(self) -> None:
         self.engine.dispose()

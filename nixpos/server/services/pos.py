@@ -28,6 +28,7 @@ from nixpos.server.services.ending import (
     live_sessions,
 )
 from nixpos.server.services.pin_check import check_pin
+from nixpos.server.services.poll import quick_poll
 from nixpos.server.services.represent import Json, session_json
 from nixpos.server.services.terminals import authenticate, seen_long_ago, touch
 
@@ -121,6 +122,8 @@ def _by_token(s: Session, token: str | None, for_update: bool) -> PosSession | N
 
 def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
     """``GET /pos/session``: the poll. Read-only unless the deadline has just passed."""
+    if (body := quick_poll(ctx, key, token, tenant)) is not None:
+        return body
     now = ctx.now()
     with ctx.db.read() as s:
         session = find_session(s, key, token, tenant)

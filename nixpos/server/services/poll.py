@@ -1,0 +1,106 @@
+"""The status poll's fast path: one query answers the common case (SPEC §5).
+
+Every till asks every few seconds, so ``GET /pos/session`` must cost about
+what a bare JSON endpoint costs. One Core query finds the session by token
+*and* the till by key (so it also authenticates), with the person, the shop
+and who ended it, and builds the ``Session`` JSON straight from the row. Any
+case that needs a decision — no row, a deactivated till, a tenant header
+that does not match, a deadline just passed, a till not seen for a while —
+returns None and the caller takes the full path in ``services.pos``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, bindparam, select
+
+from nixpos.server import security
+from nixpos.server.models import PosSession, Staff, Tenant, Terminal
+from nixpos.server.services.context import ServerContext
+from nixpos.server.services.represent import Json, iso
+from nixpos.server.services.terminals import LAST_SEEN_RESOLUTION
+
+# Plain tables (not ORM entities) and bind parameters: the statement is built
+# and compiled once, so each poll only binds two hashes and runs it.
+_sessions: Table = PosSession.__table__  # type: ignore[assignment]
+_tills: Table = Terminal.__table__  # type: ignore[assignment]
+_tenants: Table = Tenant.__table__  # type: ignore[assignment]
+_staff = Staff.__table__.alias("person")
+_ended_by = Staff.__table__.alias("ended_by")
+_ended_on = Terminal.__table__.alias("ended_on")
+
+_QUERY = (
+    select(
+        _sessions.c.id, _sessions.c.started_at, _sessions.c.last_activity_at,
+        _sessions.c.expires_at, _sessions.c.override, _sessions.c.ended_at, _sessions.c.reason,
+        _staff.c.id, _staff.c.name, _staff.c.role,
+        _tills.c.id, _tills.c.name, _tills.c.active, _tills.c.last_seen_at,
+        _tenants.c.code,
+        _ended_by.c.id, _ended_by.c.name, _ended_by.c.role,
+        _ended_on.c.id, _ended_on.c.name,
+    )
+    .select_from(
+        _sessions.join(_tills, _tills.c.id == _sessions.c.terminal_id)
+        .join(_tenants, _tenants.c.id == _tills.c.tenant_id)
+        .join(_staff, _staff.c.id == _sessions.c.staff_id)
+        .outerjoin(_ended_by, _ended_by.c.id == _sessions.c.ended_by_id)
+        .outerjoin(_ended_on, _ended_on.c.id == _sessions.c.ended_on_id)
+    )
+    .where(
+        _sessions.c.token_hash == bindparam("token_hash"),
+        _tills.c.key_hash == bindparam("key_hash"),
+    )
+)
+
+
+def _lookup(ctx: ServerContext, key: str, token: str) -> tuple[Any, ...] | None:
+    params = {"token_hash": security.token_hash(token), "key_hash": security.token_hash(key)}
+    with ctx.db.single_statement() as connection:
+        row = connection.execute(_QUERY, params).first()
+    return None if row is None else tuple(row)
+
+
+def quick_poll(
+    ctx: ServerContext, key: str | None, token: str | None, tenant_header: str | None
+) -> Json | None:
+    """The session JSON when nothing needs deciding, else None."""
+    if not key or not token:
+        return None
+    row = _lookup(ctx, key, token)
+    if row is None:
+        return None
+    (session_id, started, last_activity, expires, override, ended_at, reason,
+     staff_id, staff_name, staff_role, till_id, till_name, till_active, last_seen,
+     tenant_code, by_id, by_name, by_role, on_id, on_name) = row
+    now = ctx.now()
+    if (
+        not till_active
+        or (tenant_header is not None and tenant_header != tenant_code)
+        or (ended_at is None and expires <= now)
+        or _seen_long_ago(last_seen, now)
+    ):
+        return None
+    body: Json = {
+        "id": session_id,
+        "state": "active" if ended_at is None else "ended",
+        "staff": {"id": staff_id, "name": staff_name, "role": staff_role},
+        "terminal": {"id": till_id, "name": till_name},
+        "started_at": iso(started),
+        "last_activity_at": iso(last_activity),
+        "expires_at": iso(expires),
+        "override": override,
+    }
+    if ended_at is not None:
+        body.update(
+            reason=reason,
+            ended_at=iso(ended_at),
+            ended_by={"id": by_id, "name": by_name, "role": by_role} if by_id else None,
+            ended_on={"id": on_id, "name": on_name} if on_id else None,
+        )
+    return body
+
+
+def _seen_long_ago(last_seen: datetime | None, now: datetime) -> bool:
+    return last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION
