@@ -9,7 +9,7 @@ plain deferred transaction so polls never queue behind each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 APP_NAME = "nixpos"
 _WRITE = "nixpos_write"
 _SINGLE_STATEMENT = "nixpos_single_statement"
+_CHANGED = "nixpos_changed"
+# Marks a change that may concern every session (a till's key or state changed).
+EVERYTHING = "*"
 
 
 def default_database_url() -> str:
@@ -75,24 +78,34 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {'IMMEDIATE' if options.get(_WRITE) else 'DEFERRED'}")
 
 
+def mark_changed(session: Session, key: str) -> None:
+    """Say that this transaction changes what ``key`` names (a POS session's token hash).
+
+    Once the transaction commits, ``Database.commit_listeners`` hear every key
+    marked in it; nothing is heard of a transaction that rolled back.
+    """
+    session.info.setdefault(_CHANGED, set()).add(key)
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.commit_listeners: list[Callable[[set[str]], None]] = []
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that may change data; committed on success, rolled back on error."""
         with self._sessions() as session:
             session.connection(execution_options={_WRITE: True})
-            with _commit_or_rollback(session):
+            with self._commit_or_rollback(session):
                 yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session, _commit_or_rollback(session):
+        with self._sessions() as session, self._commit_or_rollback(session):
             yield session
 
     @contextmanager
@@ -105,16 +118,22 @@ class Database:
         self.engine.dispose()
 
 
-@contextmanager
-def _commit_or_rollback(session: Session) -> Iterator[None]:
-    try:
-        yield
-    except BaseException as exc:
-        # Some refusals must still be recorded (a failed PIN counts towards the
-        # lockout even though the request fails): such errors say so.
-        if getattr(exc, "keep_changes", False):
-            session.commit()
-        else:
-            session.rollback()
-        raise
-    session.commit()
+    @contextmanager
+    def _commit_or_rollback(self, session: Session) -> Iterator[None]:
+        try:
+            yield
+        except BaseException as exc:
+            # Some refusals must still be recorded (a failed PIN counts towards the
+            # lockout even though the request fails): such errors say so.
+            if getattr(exc, "keep_changes", False):
+                self._commit(session)
+            else:
+                session.rollback()
+            raise
+        self._commit(session)
+
+    def _commit(self, session: Session) -> None:
+        session.commit()
+        if changed := session.info.pop(_CHANGED, None):
+            for listener in self.commit_listeners:
+                listener(changed)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nixpos.core.reasons import EndReason, Role
+from nixpos.server.db import EVERYTHING, mark_changed
 from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
 from nixpos.server.services import audit, web_sessions
@@ -131,6 +132,7 @@ class Admin:
             terminal = _owned(s, Terminal, terminal_id, me)
             now = self.ctx.now()
             if terminal.active:
+                mark_changed(s, EVERYTHING)  # its key stops working for every token
                 terminal.active = False
                 end_live_sessions_on(s, terminal, EndReason.TERMINAL_DEACTIVATED, now, ended_by=me)
                 audit.record(

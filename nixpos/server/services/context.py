@@ -10,6 +10,7 @@ from nixpos.server.db import Database
 from nixpos.server.errors import TenantMismatch
 from nixpos.server.models import Tenant
 from nixpos.server.security import pin_index
+from nixpos.server.services.poll_cache import PollCache
 
 
 @dataclass
@@ -17,6 +18,10 @@ class ServerContext:
     db: Database
     pin_secret: bytes
     clock: Clock = field(default_factory=SystemClock)
+    poll_cache: PollCache = field(default_factory=PollCache)
+
+    def __post_init__(self) -> None:
+        self.db.commit_listeners.append(self.poll_cache.invalidate)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nixpos.core.reasons import EndReason
+from nixpos.server.db import mark_changed
 from nixpos.server.models import PosSession, Staff, Terminal
 from nixpos.server.services import audit
 
@@ -30,6 +31,7 @@ def end_session(
     if reason is not EndReason.IDLE_TIMEOUT and session.expires_at <= now:
         # It had already run out: say so rather than blame whoever came next.
         reason, ended_by, ended_on, now = EndReason.IDLE_TIMEOUT, None, None, session.expires_at
+    mark_changed(s, session.token_hash)
     session.ended_at = now
     session.reason = reason.value
     session.ended_by = ended_by

@@ -1,26 +1,39 @@
-"""The status poll's fast path: one query answers the common case (SPEC §5).
+"""The status poll's fast path (SPEC §5): idle tills are answered from memory.
 
 Every till asks every few seconds, so ``GET /pos/session`` must cost about
-what a bare JSON endpoint costs. One Core query finds the session by token
-*and* the till by key (so it also authenticates), with the person, the shop
-and who ended it, and builds the ``Session`` JSON straight from the row. Any
-case that needs a decision — no row, a deactivated till, a tenant header
-that does not match, a deadline just passed, a till not seen for a while —
+what a bare JSON endpoint costs. (A till whose user was active sends the
+activity call instead, which is a write.) Two layers:
+
+- ``PollCache`` keeps the last answer per session token until that session
+  changes: every write that changes a session marks its token
+  (``db.mark_changed``) and the cache drops it once the write commits. A
+  read that overlapped such a drop is not stored (the generation check).
+  Entries also age out after ``max_age_s``, which bounds how late a change
+  made by another process (the CLI, a second server) is seen.
+- On a miss, one Core query finds the session by token *and* the till by key
+  (so it authenticates too), with the person, the shop and who ended it.
+
+The idle deadline is checked against the clock on every answer. Any case
+that needs a decision — no row, a deactivated till, a tenant header that
+does not match, a deadline just passed, a till not seen for a while —
 returns None and the caller takes the full path in ``services.pos``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, select
 
 from nixpos.server import security
 from nixpos.server.models import PosSession, Staff, Tenant, Terminal
-from nixpos.server.services.context import ServerContext
+from nixpos.server.services.poll_cache import PollAnswer
 from nixpos.server.services.represent import Json, iso
 from nixpos.server.services.terminals import LAST_SEEN_RESOLUTION
+
+if TYPE_CHECKING:
+    from nixpos.server.services.context import ServerContext
 
 # Plain tables (not ORM entities) and bind parameters: the statement is built
 # and compiled once, so each poll only binds two hashes and runs it.
@@ -55,8 +68,8 @@ _QUERY = (
 )
 
 
-def _lookup(ctx: ServerContext, key: str, token: str) -> tuple[Any, ...] | None:
-    params = {"token_hash": security.token_hash(token), "key_hash": security.token_hash(key)}
+def _lookup(ctx: ServerContext, token_hash: str, key_hash: str) -> tuple[Any, ...] | None:
+    params = {"token_hash": token_hash, "key_hash": key_hash}
     with ctx.db.single_statement() as connection:
         row = connection.execute(_QUERY, params).first()
     return None if row is None else tuple(row)
@@ -68,20 +81,31 @@ def quick_poll(
     """The session JSON when nothing needs deciding, else None."""
     if not key or not token:
         return None
-    row = _lookup(ctx, key, token)
-    if row is None:
+    token_hash, key_hash = security.token_hash(token), security.token_hash(key)
+    answer = ctx.poll_cache.get(token_hash)
+    if answer is None or answer.key_hash != key_hash:
+        generation = ctx.poll_cache.generation
+        row = _lookup(ctx, token_hash, key_hash)
+        if row is None:
+            return None
+        answer = _answer(row, key_hash)
+        ctx.poll_cache.put(token_hash, answer, generation)
+    now = ctx.now()
+    if (
+        not answer.till_active
+        or (tenant_header is not None and tenant_header != answer.tenant_code)
+        or (answer.live_until is not None and answer.live_until <= now)
+        or _seen_long_ago(answer.last_seen, now)
+    ):
+        ctx.poll_cache.invalidate({token_hash})  # the full path will change things
         return None
+    return answer.body
+
+
+def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
     (session_id, started, last_activity, expires, override, ended_at, reason,
      staff_id, staff_name, staff_role, till_id, till_name, till_active, last_seen,
      tenant_code, by_id, by_name, by_role, on_id, on_name) = row
-    now = ctx.now()
-    if (
-        not till_active
-        or (tenant_header is not None and tenant_header != tenant_code)
-        or (ended_at is None and expires <= now)
-        or _seen_long_ago(last_seen, now)
-    ):
-        return None
     body: Json = {
         "id": session_id,
         "state": "active" if ended_at is None else "ended",
@@ -99,7 +123,8 @@ def quick_poll(
             ended_by={"id": by_id, "name": by_name, "role": by_role} if by_id else None,
             ended_on={"id": on_id, "name": on_name} if on_id else None,
         )
-    return body
+    return PollAnswer(body, key_hash, tenant_code, till_active,
+                      expires if ended_at is None else None, last_seen)
 
 
 def _seen_long_ago(last_seen: datetime | None, now: datetime) -> bool:

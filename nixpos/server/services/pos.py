@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from nixpos.core.reasons import EndReason, Role
 from nixpos.server import security
+from nixpos.server.db import mark_changed
 from nixpos.server.errors import InvalidToken, NotAssigned, NotManager, TerminalDeactivated
 from nixpos.server.models import PosSession, Staff, Terminal
 from nixpos.server.services import audit
@@ -148,6 +149,7 @@ def activity(ctx: ServerContext, key: str | None, token: str | None, tenant: str
         session = find_session(s, key, token, tenant, for_update=True)
         session.terminal.last_seen_at = now
         if not expire_if_idle(s, session, now) and session.is_live:
+            mark_changed(s, session.token_hash)
             session.last_activity_at = now
             session.expires_at = now + timedelta(seconds=session.terminal.tenant.idle_timeout_s)
         return session_json(session)

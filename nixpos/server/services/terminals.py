@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from nixpos.core.lockout import retry_after_s
 from nixpos.core.reasons import EndReason
 from nixpos.server import security
+from nixpos.server.db import EVERYTHING, mark_changed
 from nixpos.server.errors import InvalidCode, InvalidTerminal, TerminalDeactivated
 from nixpos.server.models import EnrollmentCode, Tenant, Terminal
 from nixpos.server.services import audit
@@ -125,6 +126,7 @@ def enroll(
         terminal = row.terminal
         key = security.new_token()
         end_live_sessions_on(s, terminal, EndReason.REPLACED, now, ended_by=None)
+        mark_changed(s, EVERYTHING)  # the old key stops working for every token
         terminal.key_hash = security.token_hash(key)
         terminal.device_name = device_name
         terminal.os = os_name
