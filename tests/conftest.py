@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 
 from nixpos.core.clock import FakeClock
 from nixpos.server import schema, security
@@ -29,20 +33,55 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+# Set to a PostgreSQL server (e.g. postgresql+psycopg://postgres@127.0.0.1:55432/postgres)
+# to run the whole suite on PostgreSQL instead of SQLite; .ci/run does both.
+POSTGRES_URL = os.environ.get("NIXPOS_TEST_POSTGRES_URL")
+TEMPLATE_DB = "nixpos_test_template"
+
+
+def _postgres_admin() -> Engine:
+    assert POSTGRES_URL
+    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+
+
+def _postgres_url(database: str) -> str:
+    assert POSTGRES_URL
+    return make_url(POSTGRES_URL).set(database=database).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "nixpos.db"
-    db = Database(f"sqlite:///{path}")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database that each test copies: a SQLite file, or a PostgreSQL template."""
+    if POSTGRES_URL:
+        admin = _postgres_admin()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {TEMPLATE_DB} WITH (FORCE)")
+            conn.exec_driver_sql(f"CREATE DATABASE {TEMPLATE_DB}")
+        admin.dispose()
+        url = _postgres_url(TEMPLATE_DB)
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'nixpos.db'}"
+    db = Database(url)
     schema.upgrade(db)
     db.dispose()
-    return path
+    return url
 
 
 @pytest.fixture
-def database_url(migrated_template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "nixpos.db"
-    shutil.copy(migrated_template, path)
-    return f"sqlite:///{path}"
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    if not POSTGRES_URL:
+        path = tmp_path / "nixpos.db"
+        shutil.copy(make_url(migrated_template).database or "", path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"nixpos_test_{uuid.uuid4().hex[:12]}"
+    admin = _postgres_admin()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+    yield _postgres_url(name)
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
 
 
 @pytest.fixture

@@ -24,6 +24,13 @@ APP_NAME = "nixpos"
 _WRITE = "nixpos_write"
 _SINGLE_STATEMENT = "nixpos_single_statement"
 _CHANGED = "nixpos_changed"
+# How services lock rows they are about to change: with_for_update(key_share=True)
+# on queries, with_for_update=ROW_LOCK on Session.get.
+# PostgreSQL: FOR NO KEY UPDATE still serialises two unlocks of one person, but
+# unlike FOR UPDATE it does not block the key-share locks that inserting rows
+# which reference the locked row take (audit entries naming another till), so
+# two racing unlocks cannot deadlock. SQLite ignores it (BEGIN IMMEDIATE instead).
+ROW_LOCK: dict[str, bool] = {"key_share": True}
 # Marks a change that may concern every session (a till's key or state changed).
 EVERYTHING = "*"
 

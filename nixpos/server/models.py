@@ -34,9 +34,10 @@ from nixpos.core.policy import (
     Policy,
 )
 
-# Ids arrive from URLs; anything past a signed 64-bit integer cannot name a row
-# (and SQLite would fail on it rather than find nothing).
-MAX_ID = 2**63 - 1
+# Ids arrive from URLs; anything past a signed 32-bit integer (PostgreSQL's
+# INTEGER) cannot name a row, and the database would fail on it rather than
+# find nothing.
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(TypeDecorator[datetime]):

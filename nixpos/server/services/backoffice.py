@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nixpos.core.reasons import EndReason, Role
-from nixpos.server.db import EVERYTHING, mark_changed
+from nixpos.server.db import EVERYTHING, ROW_LOCK, mark_changed
 from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
 from nixpos.server.services import audit, web_sessions
@@ -184,7 +184,7 @@ class Admin:
 
 
 def _owned(s: Session, model: type[Any], row_id: int, me: Staff) -> Any:
-    row = s.get(model, row_id, with_for_update=True) if 0 < row_id <= MAX_ID else None
+    row = s.get(model, row_id, with_for_update=ROW_LOCK) if 0 < row_id <= MAX_ID else None
     if row is None or row.tenant_id != me.tenant_id:
         raise NotFound()
     return row

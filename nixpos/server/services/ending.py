@@ -60,7 +60,7 @@ def expire_if_idle(s: Session, session: PosSession, now: datetime) -> bool:
 
 def live_sessions(s: Session, *conditions: object) -> list[PosSession]:
     query = select(PosSession).where(PosSession.ended_at.is_(None), *conditions)  # type: ignore[arg-type]
-    return list(s.scalars(query.order_by(PosSession.id).with_for_update()))
+    return list(s.scalars(query.order_by(PosSession.id).with_for_update(key_share=True)))
 
 
 def end_live_sessions_on(

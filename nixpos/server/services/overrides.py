@@ -11,6 +11,7 @@ from typing import Any
 
 from nixpos.core.actions import APPROVAL_ACTIONS, APPROVAL_TTL_S
 from nixpos.core.reasons import Role
+from nixpos.server.db import ROW_LOCK
 from nixpos.server.errors import ApprovalInvalid, InvalidRequest, NotManager, SessionNotActive
 from nixpos.server.models import MAX_ID, Approval
 from nixpos.server.services import audit
@@ -85,7 +86,7 @@ def use(
     with ctx.db.write() as s:
         session = find_session(s, key, token, tenant, for_update=True)
         approval = (
-            s.get(Approval, approval_id, with_for_update=True)
+            s.get(Approval, approval_id, with_for_update=ROW_LOCK)
             if 0 < approval_id <= MAX_ID
             else None
         )

@@ -39,7 +39,7 @@ def check_pin(
     staff = s.scalar(
         select(Staff)
         .where(Staff.tenant_id == tenant.id, Staff.pin_index == ctx.pin_index(tenant.id, pin))
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     if staff is None or not staff.active:
         _count_failure(s, terminal, now, purpose)

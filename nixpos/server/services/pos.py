@@ -118,7 +118,7 @@ def _by_token(s: Session, token: str | None, for_update: bool) -> PosSession | N
     if not token:
         return None
     query = select(PosSession).where(PosSession.token_hash == security.token_hash(token))
-    return s.scalar(query.with_for_update() if for_update else query)
+    return s.scalar(query.with_for_update(key_share=True) if for_update else query)
 
 
 def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:

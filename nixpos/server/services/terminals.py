@@ -31,7 +31,7 @@ def authenticate(
     if not key:
         raise InvalidTerminal("Send the till's X-Terminal-Key header.")
     query = select(Terminal).where(Terminal.key_hash == security.token_hash(key))
-    terminal = s.scalar(query.with_for_update() if for_update else query)
+    terminal = s.scalar(query.with_for_update(key_share=True) if for_update else query)
     if terminal is None:
         raise InvalidTerminal()
     check_tenant(terminal.tenant, tenant_header)
@@ -116,7 +116,7 @@ def enroll(
         row = s.scalar(
             select(EnrollmentCode)
             .where(EnrollmentCode.code_hash == security.enrollment_code_hash(code))
-            .with_for_update()
+            .with_for_update(key_share=True)
         )
         if row is None or row.used_at is not None or row.expires_at <= now:
             raise InvalidCode()
