@@ -67,12 +67,12 @@ def wrk(url: str, seconds: int, headers: dict[str, str]) -> tuple[float, float, 
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in out:
         raise SystemExit(f"the server answered errors:\n{out}")
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     return rps, _latency(out, "50%"), _latency(out, "99%")
 
 
 def _latency(out: str, label: str) -> float:
-    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
+    value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 

@@ -73,7 +73,7 @@ class Shop:
     def unlock_ok(self, till: str, name: str, *, override: bool = False) -> dict[str, Any]:
         response = self.unlock(till, self.pins[name], override=override)
         assert response.status_code == 200, response.json
-        return dict(response.json)
+        return dict(response.json or {})
 
     def pos(self, method: str, path: str, till: str, token: str, **kwargs: Any) -> TestResponse:
         headers = {"X-Terminal-Key": self.keys[till], "Authorization": f"Bearer {token}"}
@@ -82,7 +82,7 @@ class Shop:
     def poll(self, till: str, token: str) -> dict[str, Any]:
         response = self.pos("GET", "session", till, token)
         assert response.status_code == 200, response.json
-        return dict(response.json)
+        return dict(response.json or {})
 
     # -- the back office -----------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-import waitress
+import waitress.server
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -24,10 +24,10 @@ ROUNDS = 25
 
 @pytest.fixture
 def server_url(app: Flask) -> Iterator[str]:
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=len(TILLS))
+    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=len(TILLS))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
     thread.join(timeout=5)
 

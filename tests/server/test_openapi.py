@@ -22,4 +22,6 @@ def test_openapi_and_url_map_name_the_same_routes(app: Flask) -> None:
 
 
 def test_openapi_document_is_valid(app: Flask) -> None:
-    validate(app.test_client().get("/api/v1/openapi.json").json)
+    document = app.test_client().get("/api/v1/openapi.json").json
+    assert document is not None
+    validate(document)
