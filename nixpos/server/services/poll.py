@@ -21,7 +21,6 @@ returns None and the caller takes the full path in ``services.pos``.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, select
@@ -30,7 +29,7 @@ from nixpos.server import security
 from nixpos.server.models import PosSession, Staff, Tenant, Terminal
 from nixpos.server.services.poll_cache import PollAnswer
 from nixpos.server.services.represent import Json, iso
-from nixpos.server.services.terminals import LAST_SEEN_RESOLUTION
+from nixpos.server.services.terminals import seen_long_ago
 
 if TYPE_CHECKING:
     from nixpos.server.services.context import ServerContext
@@ -95,7 +94,7 @@ def quick_poll(
         not answer.till_active
         or (tenant_header is not None and tenant_header != answer.tenant_code)
         or (answer.live_until is not None and answer.live_until <= now)
-        or _seen_long_ago(answer.last_seen, now)
+        or seen_long_ago(answer.last_seen, now)
     ):
         ctx.poll_cache.invalidate({token_hash})  # the full path will change things
         return None
@@ -126,6 +125,3 @@ def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
     return PollAnswer(body, key_hash, tenant_code, till_active,
                       expires if ended_at is None else None, last_seen)
 
-
-def _seen_long_ago(last_seen: datetime | None, now: datetime) -> bool:
-    return last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION

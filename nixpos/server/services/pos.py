@@ -130,10 +130,11 @@ def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str 
         session = find_session(s, key, token, tenant)
         run_out = session.is_live and session.expires_at <= now
         body = session_json(session)
-        stale_terminal = session.terminal_id if seen_long_ago(session.terminal, now) else None
+        terminal_id = session.terminal_id
+        stale = seen_long_ago(session.terminal.last_seen_at, now)
     if not run_out:
-        if stale_terminal is not None:
-            touch(ctx, stale_terminal)
+        if stale:
+            touch(ctx, terminal_id)
         return body
     with ctx.db.write() as s:
         session = find_session(s, key, token, tenant, for_update=True)

@@ -40,8 +40,9 @@ def authenticate(
     return terminal
 
 
-def seen_long_ago(terminal: Terminal, now: datetime) -> bool:
-    return terminal.last_seen_at is None or now - terminal.last_seen_at >= LAST_SEEN_RESOLUTION
+def seen_long_ago(last_seen_at: datetime | None, now: datetime) -> bool:
+    """True when a till's "last seen" is worth writing again."""
+    return last_seen_at is None or now - last_seen_at >= LAST_SEEN_RESOLUTION
 
 
 def lockout_json(terminal: Terminal, now: datetime) -> Json:
@@ -54,7 +55,7 @@ def status(ctx: ServerContext, key: str | None, tenant_header: str | None) -> Js
     now = ctx.now()
     with ctx.db.read() as s:
         terminal = authenticate(s, key, tenant_header)
-        stale = seen_long_ago(terminal, now)
+        stale = seen_long_ago(terminal.last_seen_at, now)
         body = {
             "terminal": terminal_json(terminal),
             "tenant": tenant_json(terminal.tenant),
