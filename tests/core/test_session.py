@@ -30,6 +30,10 @@ def active(ticker: FakeTicker, policy: Policy = POLICY) -> TillSession:
     return session
 
 
+def phase(session: TillSession) -> Phase:
+    return session.phase  # read afresh: mypy would narrow session.phase across calls
+
+
 @pytest.fixture
 def ticker() -> FakeTicker:
     return FakeTicker()
@@ -37,7 +41,7 @@ def ticker() -> FakeTicker:
 
 def test_a_new_till_is_locked_with_no_banner(ticker: FakeTicker) -> None:
     session = TillSession(POLICY, ticker)
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
     assert session.banner is None and session.token is None
     assert session.remaining_s() == 0
 
@@ -57,7 +61,7 @@ def test_a_failed_unlock_returns_to_locked(ticker: FakeTicker) -> None:
     session = TillSession(POLICY, ticker)
     session.begin_unlock()
     session.unlock_failed()
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
 
 
 @pytest.mark.parametrize("step", ["unlock_failed", "unlocked"])
@@ -81,10 +85,10 @@ def test_warning_starts_when_warning_s_remain(ticker: FakeTicker) -> None:
     session = active(ticker)
     ticker.advance(839.9)
     session.tick()
-    assert session.phase is Phase.ACTIVE
+    assert phase(session) is Phase.ACTIVE
     ticker.advance(0.1)
     session.tick()
-    assert session.phase is Phase.WARNING
+    assert phase(session) is Phase.WARNING
     assert session.countdown_s() == 60
     ticker.advance(0.5)
     assert session.countdown_s() == 60  # rounded up: 59.5 s shows as 60
@@ -96,10 +100,10 @@ def test_the_till_locks_at_zero_with_idle_timeout(ticker: FakeTicker) -> None:
     session = active(ticker)
     ticker.advance(899.99)
     session.tick()
-    assert session.phase is Phase.WARNING
+    assert phase(session) is Phase.WARNING
     ticker.advance(0.01)
     session.tick()
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
     assert session.banner is not None and session.banner.reason is EndReason.IDLE_TIMEOUT
     assert session.banner.staff == "Mealea Sok"
     assert session.token is None
@@ -109,20 +113,20 @@ def test_activity_restarts_the_timer_and_clears_the_warning(ticker: FakeTicker) 
     session = active(ticker)
     ticker.advance(870)
     session.tick()
-    assert session.phase is Phase.WARNING
+    assert phase(session) is Phase.WARNING
     session.activity()
-    assert session.phase is Phase.ACTIVE
+    assert phase(session) is Phase.ACTIVE
     assert session.remaining_s() == 900
     ticker.advance(899)
     session.tick()
-    assert session.phase is Phase.WARNING
+    assert phase(session) is Phase.WARNING
 
 
 def test_a_resume_past_the_deadline_locks_at_the_next_tick(ticker: FakeTicker) -> None:
     session = active(ticker)
     ticker.advance(3 * 3600)  # suspended for three hours: CLOCK_BOOTTIME kept counting
     session.tick()
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
     assert session.last_end is not None and session.last_end.reason is EndReason.IDLE_TIMEOUT
 
 
@@ -140,13 +144,13 @@ def test_activity_is_carried_to_exactly_one_poll(ticker: FakeTicker) -> None:
 def test_activity_while_locked_changes_nothing(ticker: FakeTicker) -> None:
     session = TillSession(POLICY, ticker)
     session.activity()
-    assert session.phase is Phase.LOCKED and session.take_activity() is False
+    assert phase(session) is Phase.LOCKED and session.take_activity() is False
 
 
 def test_manual_lock_shows_no_banner(ticker: FakeTicker) -> None:
     session = active(ticker)
     session.lock(SessionEnd(EndReason.LOGOUT))
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
     assert session.banner is None
     assert session.last_end is not None and session.last_end.reason is EndReason.LOGOUT
 
@@ -157,7 +161,7 @@ def test_a_kick_from_the_server_locks_with_who_and_where(ticker: FakeTicker) -> 
         "ended", reason="signed_in_elsewhere", ended_at="2026-01-05T14:03:00.000Z",
         ended_by={"id": 3, "name": "Mealea Sok", "role": "cashier"},
         ended_on={"id": 2, "name": "Till 2"}))
-    assert session.phase is Phase.LOCKED
+    assert phase(session) is Phase.LOCKED
     assert session.banner == SessionEnd(EndReason.SIGNED_IN_ELSEWHERE, "Mealea Sok",
                                         "Mealea Sok", "Till 2",
                                         datetime(2026, 1, 5, 14, 3, tzinfo=UTC))
@@ -167,7 +171,7 @@ def test_answers_about_another_or_a_live_session_change_nothing(ticker: FakeTick
     session = active(ticker)
     session.apply_server(server_session("active"))
     session.apply_server(server_session("ended", id=99, reason="force_ended"))
-    assert session.phase is Phase.ACTIVE
+    assert phase(session) is Phase.ACTIVE
 
 
 def test_the_banner_is_shown_once(ticker: FakeTicker) -> None:
