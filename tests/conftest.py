@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+# Before any QApplication exists: the tests have no screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil
 import uuid
 from collections.abc import Iterator

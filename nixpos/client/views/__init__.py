@@ -1,0 +1,1 @@
+"""Qt widgets of the till. They lay out, show state and emit signals; they decide nothing."""

@@ -1,0 +1,79 @@
+"""``ActiveScreen``: who is signed in, the idle countdown, Lock, and the working area."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+from nixpos.core.lockout import format_wait
+
+
+class ActiveScreen(QWidget):
+    lock_requested = Signal()
+    open_drawer_requested = Signal()
+    close_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ActiveScreen")
+        self.person = label("PersonName")
+        self.role = label("PersonRole")
+        self.till = label("TillName")
+        self.countdown = label("IdleCountdown", align=RIGHT)
+        self.connection = label("ConnectionState")
+        self.lock_button = button("LockButton", "Lock", width=140, height=64)
+        self.lock_button.clicked.connect(self.lock_requested.emit)
+
+        self.sale = QFrame()
+        self.sale.setObjectName("SaleArea")
+        self.sale_title = label("SaleTitle", "Ready for the next sale", align=CENTER)
+        self.notice = label("Notice", align=CENTER, wrap=True)
+        self.drawer_button = button("DrawerButton", "Open drawer", width=220, height=64)
+        self.drawer_button.clicked.connect(self.open_drawer_requested.emit)
+        self.close_button = button("CloseButton", "Close till program", width=220, height=64)
+        self.close_button.clicked.connect(self.close_requested.emit)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.drawer_button)
+        actions.addWidget(self.close_button)
+        actions.addStretch(1)
+        sale = QVBoxLayout(self.sale)
+        sale.addStretch(1)
+        sale.addWidget(self.sale_title)
+        sale.addWidget(self.notice)
+        sale.addLayout(actions)
+        sale.addStretch(1)
+
+        who = QVBoxLayout()
+        who.addWidget(self.person)
+        who.addWidget(self.role)
+        header = QHBoxLayout()
+        header.addLayout(who, 1)
+        status = QVBoxLayout()
+        status.addWidget(self.till, alignment=Qt.AlignmentFlag.AlignRight)
+        status.addWidget(self.connection, alignment=Qt.AlignmentFlag.AlignRight)
+        status.addWidget(self.countdown, alignment=Qt.AlignmentFlag.AlignRight)
+        header.addLayout(status)
+        header.addWidget(self.lock_button)
+        page = QVBoxLayout(self)
+        page.addLayout(header)
+        page.addWidget(self.sale, 1)
+
+    def show_person(self, name: str, role: str, override: bool) -> None:
+        self.person.setText(name)
+        self.role.setText(role.capitalize() + (" · manager override" if override else ""))
+        self.notice.clear()
+
+    def show_remaining(self, seconds: int) -> None:
+        self.countdown.setText(f"Locks in {format_wait(seconds)} if idle")
+
+    def show_online(self, online: bool) -> None:
+        self.connection.setText("Online" if online else "Offline — reconnecting")
+        self.connection.setProperty("offline", not online)
+        self.connection.style().polish(self.connection)

@@ -1,0 +1,27 @@
+"""Small factories for the labels and buttons every screen uses (named for the stylesheet)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+CENTER = Qt.AlignmentFlag.AlignCenter
+RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+def label(name: str, text: str = "", *, align: Qt.AlignmentFlag | None = None,
+          wrap: bool = False) -> QLabel:
+    widget = QLabel(text)
+    widget.setObjectName(name)
+    if align is not None:
+        widget.setAlignment(align)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def button(name: str, text: str, *, width: int = 0, height: int = 56) -> QPushButton:
+    """A touch-sized button: at least ``height`` px tall (and ``width`` wide)."""
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    widget.setMinimumSize(width, height)
+    return widget

@@ -1,0 +1,167 @@
+"""Client fixtures: a qasync loop, an in-memory keyring, a live server and tills on it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backend
+import pytest
+import qasync
+import waitress.server
+from flask import Flask
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from nixpos.client.app import Enrolled
+from nixpos.client.config import TillConfig
+from nixpos.client.gui import Till, build_till
+from nixpos.core.clock import SystemClock
+from nixpos.server.app import create_app
+from nixpos.server.db import Database
+from nixpos.server.services.context import ServerContext
+from tests.conftest import PIN_SECRET
+from tests.helpers import Shop
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that forgets everything when the test ends."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("NIXPOS_CONFIG_DIR", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+@pytest.fixture(scope="session")
+def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
+    """One asyncio loop on Qt's, for the session (like ``qapp``).
+
+    ``already_running``: pytest-qt and ``qtbot`` drive Qt's event loop, and
+    asyncio must count as running whenever they do, or a background task
+    stepping during pytest-qt's own event processing finds no running loop.
+    """
+    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def run(loop: qasync.QEventLoop, qtbot: QtBot) -> Callable[[Awaitable[Any]], Any]:
+    """Drive a coroutine to its end by letting Qt (and so asyncio) run."""
+
+    def drive(work: Awaitable[Any], timeout_s: float = 15.0) -> Any:
+        task = asyncio.ensure_future(work)
+        qtbot.waitUntil(task.done, timeout=int(timeout_s * 1000))
+        return task.result()
+
+    return drive
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the loop run until ``condition`` holds; fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)
+
+
+class LiveServer:
+    """The real app under waitress on a free loopback port; can be stopped and restarted."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.port = 0
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._server = waitress.server.create_server(self.app, host="127.0.0.1",
+                                                     port=self.port, threads=4)
+        self.port = self._server.effective_port
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            assert self._thread is not None
+            self._thread.join(timeout=5)
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def live_ctx(database_url: str) -> Iterator[ServerContext]:
+    db = Database(database_url)
+    yield ServerContext(db=db, pin_secret=PIN_SECRET, clock=SystemClock())
+    db.dispose()
+
+
+@pytest.fixture
+def live_server(live_ctx: ServerContext) -> Iterator[LiveServer]:
+    server = LiveServer(create_app(database=live_ctx.db, pin_secret=PIN_SECRET,
+                                   clock=live_ctx.clock))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_shop(live_ctx: ServerContext, live_server: LiveServer) -> Shop:
+    return Shop.create(live_ctx, live_server.app.test_client())
+
+
+@pytest.fixture
+def make_till(live_shop: Shop, live_server: LiveServer, qapp: QApplication,
+              run: Callable[[Awaitable[Any]], Any]) -> Iterator[Callable[[str], Till]]:
+    tills: list[Till] = []
+
+    def make(name: str) -> Till:
+        config = TillConfig(live_server.url, name, "lumiere-coffee", "Lumière Coffee")
+        till = build_till(Enrolled(config, live_shop.keys[name]), kiosk=False)
+        till.window.resize(1100, 760)
+        till.window.show()
+        till.controller.start()
+        tills.append(till)
+        return till
+
+    yield make
+    for till in tills:
+        run(till.close())
+        till.window.may_close = True
+        till.window.close()
