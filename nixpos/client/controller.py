@@ -53,6 +53,7 @@ class TillController(QObject):
         self.deactivated = False
         self._failures = 0
         self._keypad_open_at = 0.0
+        self._pin_answers = 0  # PIN answers heard so far: dates the lockout we know of
         self._dialog: OverrideDialog | None = None
         self._wake = asyncio.Event()
         self._stopping = False
@@ -148,6 +149,7 @@ class TillController(QObject):
             self.session.apply_server(data)
 
     async def refresh_terminal(self) -> None:
+        answers_before = self._pin_answers
         try:
             data = await self.api.terminal()
         except Offline:
@@ -158,9 +160,11 @@ class TillController(QObject):
             self._lost(error)
             return
         self._set_online(True)
-        self.apply_terminal(data)
+        # A PIN answer that arrived while this status was on its way is newer news
+        # about the keypad lockout than the status itself.
+        self.apply_terminal(data, lockout=answers_before == self._pin_answers)
 
-    def apply_terminal(self, data: dict[str, Any]) -> None:
+    def apply_terminal(self, data: dict[str, Any], *, lockout: bool = True) -> None:
         """The till's identity, policy and lockout as ``GET /terminal`` tells them."""
         policy = Policy(**data["policy"])
         if policy != self.session.policy:
@@ -169,7 +173,8 @@ class TillController(QObject):
         self.window.lock_screen.shop.setText(data["tenant"]["name"])
         self.window.lock_screen.till.setText(data["terminal"]["name"])
         self.window.active_screen.till.setText(data["terminal"]["name"])
-        self._lock_keypad_for(int(data["lockout"]["retry_after_s"]))
+        if lockout:
+            self._lock_keypad_for(int(data["lockout"]["retry_after_s"]))
 
     def _lost(self, error: Refused) -> None:
         """The server refused the till or its session: lock, and say why."""
@@ -259,6 +264,13 @@ class TillController(QObject):
 
     # -- unlocking ----------------------------------------------------------------
 
+    async def _pin_call(self, call: Awaitable[dict[str, Any]]) -> dict[str, Any]:
+        """A call that checks a PIN; counted, so older status answers cannot undo its lockout."""
+        try:
+            return await call
+        finally:
+            self._pin_answers += 1
+
     async def unlock(self, pin: str, *, override: bool = False,
                      show_error: Callable[[str], None] | None = None) -> bool:
         """Ask the server to unlock with ``pin``; errors go to ``show_error`` (the lock screen)."""
@@ -268,7 +280,7 @@ class TillController(QObject):
         self.session.begin_unlock()
         show("")
         try:
-            data = await self.api.unlock(pin, override)
+            data = await self._pin_call(self.api.unlock(pin, override))
         except LockedOut as error:
             self.session.unlock_failed()
             self._lock_keypad_for(error.retry_after_s)
@@ -326,7 +338,7 @@ class TillController(QObject):
                 dialog.reject()
                 return
             try:
-                approval = (await self.api.approve(token, pin, action))["approval"]
+                approval = (await self._pin_call(self.api.approve(token, pin, action)))["approval"]
                 await self.api.use_approval(token, approval["id"], action)
             except LockedOut as error:
                 self._lock_keypad_for(error.retry_after_s)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ import keyring
 import keyring.backend
 import pytest
 import qasync
-import waitress.server
-from flask import Flask
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -26,6 +23,7 @@ from nixpos.server.db import Database
 from nixpos.server.services.context import ServerContext
 from tests.conftest import PIN_SECRET
 from tests.helpers import Shop
+from tests.live_server import LiveServer
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -34,7 +32,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
     priority = 1
 
     def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
+        super().__init__()
         self.secrets: dict[tuple[str, str], str] = {}
 
     def get_password(self, service: str, username: str) -> str | None:
@@ -95,34 +93,6 @@ async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not reached in time")
         await asyncio.sleep(0.02)
-
-
-class LiveServer:
-    """The real app under waitress on a free loopback port; can be stopped and restarted."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.port = 0
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._server = waitress.server.create_server(self.app, host="127.0.0.1",
-                                                     port=self.port, threads=4)
-        self.port = self._server.effective_port
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            assert self._thread is not None
-            self._thread.join(timeout=5)
-            self._server = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ import httpx
 from nixpos.client.gui import Till
 from nixpos.core.session import Phase
 from nixpos.server.services import tenants
-from tests.client.conftest import LiveServer, until
+from tests.client.conftest import until
 from tests.helpers import PASSWORD, TENANT, Shop
+from tests.live_server import LiveServer
 
 Run = Callable[[Any], Any]
 MakeTill = Callable[[str], Till]

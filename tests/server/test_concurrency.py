@@ -11,12 +11,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-import waitress.server
 from flask import Flask
 from sqlalchemy import func, select
 
 from nixpos.server.models import PosSession
 from tests.helpers import TENANT, Shop
+from tests.live_server import LiveServer
 
 TILLS = [f"Race Till {n}" for n in range(6)]
 ROUNDS = 25
@@ -24,12 +24,10 @@ ROUNDS = 25
 
 @pytest.fixture
 def server_url(app: Flask) -> Iterator[str]:
-    server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=len(TILLS))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    thread.join(timeout=5)
+    server = LiveServer(app, threads=len(TILLS))
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def live_sessions_of(shop: Shop, name: str) -> int:

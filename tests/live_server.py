@@ -1,0 +1,44 @@
+"""A real WSGI server for tests: the app under waitress on a free loopback port.
+
+``stop`` behaves like a crashed server: the listening socket *and* every open
+keep-alive connection close, so a client finds out at once instead of
+waiting on a socket nobody serves any more. ``start`` again reuses the port.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import waitress.server
+from flask import Flask
+
+
+class LiveServer:
+    def __init__(self, app: Flask, threads: int = 4) -> None:
+        self.app = app
+        self.threads = threads
+        self.port = 0
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._server = waitress.server.create_server(self.app, host="127.0.0.1",
+                                                     port=self.port, threads=self.threads)
+        self.port = self._server.effective_port
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is None:
+            return
+        for channel in list(server._map.values()):  # listener, trigger and connections
+            channel.close()
+        server.task_dispatcher.shutdown()
+        assert self._thread is not None
+        self._thread.join(timeout=5)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
