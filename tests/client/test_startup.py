@@ -1,0 +1,147 @@
+"""Starting a till: the keyring rule, enrollment against a real server, and what IT is told."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import keyring
+import pytest
+from keyring.backends import fail
+from keyrings.alt.file import PlaintextKeyring
+
+from nixpos.client import app, secrets
+from nixpos.client.app import StartupError, enroll
+from nixpos.client.config import ConfigError, TillConfig, check_server_url
+from nixpos.client.gui import ensure_enrolled
+from nixpos.server.services import terminals
+from tests.client.conftest import MemoryKeyring
+from tests.helpers import TENANT, Shop
+from tests.live_server import LiveServer
+
+Run = Callable[[Awaitable[Any]], Any]
+
+
+@pytest.fixture
+def no_keyring() -> Any:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_help_names_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        app.main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for flag in ("--server", "--enroll", "--profile", "--windowed"):
+        assert flag in out
+
+
+def test_without_a_secure_keyring_the_till_refuses_to_start_and_says_how(
+    no_keyring: None, config_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert app.main(["--windowed"]) == 2
+    err = capsys.readouterr().err
+    assert "No secure keyring" in err and "PYTHON_KEYRING_BACKEND" in err
+
+
+def test_a_file_keyring_counts_only_when_chosen_explicitly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = PlaintextKeyring()
+    backend.file_path = str(tmp_path / "keyring.cfg")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
+        monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no keyringrc.cfg there
+        with pytest.raises(secrets.KeyringUnavailable):
+            secrets.check_backend()
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+        assert secrets.check_backend() is backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_bad_profile_or_server_address_is_refused_with_an_example(
+    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert app.main(["--profile", "../till"]) == 2
+    assert "--profile till-2" in capsys.readouterr().err
+    assert app.main(["--server", "192.168.1.10"]) == 2
+    assert "http://192.168.1.10:8765" in capsys.readouterr().err
+
+
+def test_server_addresses_are_tidied() -> None:
+    assert check_server_url(" http://till.local:8765/ ") == "http://till.local:8765"
+    with pytest.raises(ConfigError):
+        check_server_url("ftp://till.local")
+
+
+def test_a_damaged_settings_file_says_what_to_do(config_dir: Path) -> None:
+    path = TillConfig("http://x:1").save("till-1")
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError, match="Delete it and enroll again"):
+        TillConfig.load("till-1")
+
+
+def code_for(shop: Shop, till: str) -> str:
+    return str(terminals.issue_enrollment_code(shop.ctx, TENANT, till)["code"])
+
+
+def test_enrollment_keeps_the_key_in_the_keyring_and_the_rest_in_settings(
+    live_shop: Shop, live_server: LiveServer, memory_keyring: MemoryKeyring, config_dir: Path,
+    run: Run
+) -> None:
+    enrolled = run(enroll("till-9", live_server.url, code_for(live_shop, "Till 9"), "Front PC"))
+    assert enrolled.config.terminal_name == "Till 9"
+    assert enrolled.config.tenant_name == "Lumière Coffee"
+    assert memory_keyring.secrets[("nixpos", "terminal-key:till-9")] == enrolled.key
+    settings = (config_dir / "till-9" / "till.json").read_text(encoding="utf-8")
+    assert enrolled.key not in settings  # the key lives in the keyring only
+    # The next start needs no flags: settings and key are found again.
+    args = argparse.Namespace(profile="till-9", server=None, enroll=None)
+    again = run(ensure_enrolled(args))
+    assert again.key == enrolled.key and again.config == enrolled.config
+
+
+def test_a_used_or_wrong_code_is_refused_clearly(
+    live_shop: Shop, live_server: LiveServer, memory_keyring: MemoryKeyring, config_dir: Path,
+    run: Run
+) -> None:
+    code = code_for(live_shop, "Till 9")
+    run(enroll("till-9", live_server.url, code, ""))
+    with pytest.raises(StartupError) as error:
+        run(enroll("till-10", live_server.url, code, ""))
+    assert "code" in str(error.value).lower()
+    assert ("nixpos", "terminal-key:till-10") not in memory_keyring.secrets
+
+
+def test_an_unreachable_server_is_named_in_the_error(
+    live_server: LiveServer, memory_keyring: MemoryKeyring, config_dir: Path, run: Run
+) -> None:
+    live_server.stop()
+    with pytest.raises(StartupError, match=f"Cannot reach the server at {live_server.url}"):
+        run(enroll("till-9", live_server.url, "ABCD-EFGH", ""))
+
+
+def test_the_first_enrollment_needs_the_server_address(
+    memory_keyring: MemoryKeyring, config_dir: Path, run: Run
+) -> None:
+    args = argparse.Namespace(profile="till-9", server=None, enroll="ABCD-EFGH")
+    with pytest.raises(StartupError, match="--server"):
+        run(ensure_enrolled(args))
+
+
+def test_profiles_keep_tills_apart(config_dir: Path, memory_keyring: MemoryKeyring) -> None:
+    for n in (1, 2):
+        secrets.store_key(f"till-{n}", f"key-{n}")
+        TillConfig("http://shop.local:8765", f"Till {n}").save(f"till-{n}")
+    for n in (1, 2):
+        assert secrets.load_key(f"till-{n}") == f"key-{n}"
+        loaded = TillConfig.load(f"till-{n}")
+        assert loaded is not None and loaded.terminal_name == f"Till {n}"
