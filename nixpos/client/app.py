@@ -13,6 +13,7 @@ import argparse
 import logging
 import logging.handlers
 import platform
+import re
 import socket
 import sys
 from collections.abc import Sequence
@@ -44,8 +45,19 @@ def build_parser() -> argparse.ArgumentParser:
                         help="keep several tills apart on one machine (own settings and key)")
     parser.add_argument("--windowed", action="store_true",
                         help="a normal window instead of the full-screen kiosk (development)")
+    parser.add_argument("--geometry", type=parse_geometry, metavar="WxH+X+Y",
+                        help="window size and place with --windowed, e.g. 760x720+0+0")
     parser.add_argument("--version", action="version", version=f"nixpos {__version__}")
     return parser
+
+
+def parse_geometry(text: str) -> tuple[int, int, int, int]:
+    """``WxH+X+Y`` (as X11 programs take it) -> (x, y, width, height)."""
+    match = re.fullmatch(r"(\d{2,5})x(\d{2,5})\+(\d{1,5})\+(\d{1,5})", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT+X+Y, e.g. 760x720+0+0")
+    width, height, x, y = (int(part) for part in match.groups())
+    return x, y, width, height
 
 
 def os_description() -> str:

@@ -146,7 +146,7 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     if args.windowed:
-        till.window.resize(1100, 760)
+        till.window.setGeometry(*(args.geometry or (40, 40, 1100, 760)))
         till.window.show()
     else:
         till.window.showFullScreen()

@@ -36,12 +36,15 @@ def configure(log_dir: Path | None = None, level: int = logging.INFO) -> Path:
         handler.setFormatter(formatter)
         logger.addHandler(handler)
     logger.setLevel(level)
+    # Our handlers say it all; waitress.serve() adds a root handler that would repeat it.
+    logger.propagate = False
     return path
 
 
 def shutdown() -> None:
     """Close and remove the handlers ``configure`` installed."""
     logger = logging.getLogger(APP_NAME)
+    logger.propagate = True
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()

@@ -33,3 +33,17 @@ def test_logs_go_to_a_file_in_the_log_directory(tmp_path: Path) -> None:
         logs.shutdown()
     assert path == tmp_path / "log" / "server.log"
     assert "hello from the test" in path.read_text()
+
+
+def test_each_line_is_printed_once_even_beside_waitress_root_handler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root_handler = logging.StreamHandler()  # what waitress.serve()'s basicConfig adds
+    logging.getLogger().addHandler(root_handler)
+    logs.configure(tmp_path / "log")
+    try:
+        logging.getLogger("nixpos.server.access").info("GET /api/v1/terminal 200")
+    finally:
+        logs.shutdown()
+        logging.getLogger().removeHandler(root_handler)
+    assert capsys.readouterr().err.count("GET /api/v1/terminal 200") == 1
