@@ -11,6 +11,7 @@ from nixpos.client.views.banner import KickBanner
 from nixpos.client.views.idle_warning import IdleWarning
 from nixpos.client.views.keypad import BACKSPACE, CLEAR, ENTER, PinKeypad
 from nixpos.client.views.main_window import MainWindow
+from nixpos.client.views.override_dialog import OverrideDialog
 
 
 def keypad(qtbot: QtBot, length: int = 4) -> PinKeypad:
@@ -145,3 +146,16 @@ def test_a_kiosk_window_asks_before_closing(qtbot: QtBot) -> None:
     assert window.isVisible()
     window.may_close = True
     assert window.close() is True
+
+
+def test_the_override_dialog_says_what_it_is_for(qtbot: QtBot) -> None:
+    dialog = OverrideDialog("Manager approval: Refund", "A manager enters their PIN.", 8)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    assert dialog.isModal()
+    assert dialog.title.text() == "Manager approval: Refund"
+    assert dialog.explanation.text() == "A manager enters their PIN."
+    dialog.show_error("Invalid PIN")
+    assert dialog.error.text() == "Invalid PIN"
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)

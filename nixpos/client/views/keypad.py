@@ -29,21 +29,21 @@ class PinKeypad(QWidget):
         self.dots.setObjectName("PinDots")
         self.dots.setAccessibleName("PIN entered")
         grid = QGridLayout()
-        grid.setSpacing(10)
+        grid.setSpacing(8)
         self.buttons: dict[str, QPushButton] = {}
         layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE]
         for index, label in enumerate(layout):
             button = QPushButton(label)
             button.setObjectName("KeypadKey")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(96, 72)
+            button.setMinimumSize(88, 64)
             button.clicked.connect(lambda _=False, key=label: self.press(key))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[label] = button
         enter = QPushButton(ENTER)
         enter.setObjectName("KeypadEnter")
         enter.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        enter.setMinimumHeight(72)
+        enter.setMinimumHeight(64)
         enter.clicked.connect(lambda: self.press(ENTER))
         grid.addWidget(enter, 4, 0, 1, 3)
         self.buttons[ENTER] = enter

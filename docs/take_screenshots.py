@@ -1,0 +1,159 @@
+"""Screenshots of the real till app on a real X server, into ``docs/screenshots/``.
+
+    xvfb-run -a -s "-screen 0 2048x800x24" .venv/bin/python -m docs.take_screenshots
+
+Two tills run against the demo shop on a real server (``bench.floor``); a
+person's steps are played through the same widgets a cashier touches, and
+each picture is read back from the X server, so it shows what a till shows.
+(Debian: ``apt-get install xvfb libxcb-icccm4 libxcb-keysyms1``.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from bench.floor import Floor
+from nixpos.client.gui import Till
+from nixpos.client.resources import stylesheet
+from nixpos.core.ticker import BootTicker
+
+OUT = Path(__file__).resolve().parent / "screenshots"
+TILL_W, TILL_H = 1000, 740
+
+
+class ShiftedTicker(BootTicker):
+    """The real clock, plus minutes a script may skip (to reach the idle warning now)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skipped = 0.0
+
+    def seconds(self) -> float:
+        return super().seconds() + self.skipped
+
+
+async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise RuntimeError("the till did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+async def settle() -> None:
+    """Let layout and painting finish before a picture."""
+    await asyncio.sleep(0.3)
+
+
+def shoot(name: str, *widgets: QWidget) -> None:
+    """What the X server shows where ``widgets`` are (dialogs on top included)."""
+    area = QRect()
+    for widget in widgets:
+        area = area.united(widget.frameGeometry())
+    screen = QGuiApplication.primaryScreen()
+    area = area.intersected(screen.geometry())
+    picture = screen.grabWindow(0, area.x(), area.y(), area.width(), area.height())
+    path = OUT / f"{name}.png"
+    picture.save(str(path))
+    print(f"  {path.relative_to(OUT.parent.parent)}")
+
+
+def type_pin(till: Till, pin: str) -> None:
+    keypad = till.window.lock_screen.keypad
+    for digit in pin:
+        keypad.buttons[digit].click()
+    keypad.buttons["Enter"].click()
+
+
+async def scenes(floor: Floor) -> None:
+    ticker = ShiftedTicker()
+    till_1, till_2 = floor.till("Till 1", ticker), floor.till("Till 2")
+    for index, till in enumerate((till_1, till_2)):
+        till.window.setGeometry(index * (TILL_W + 20), 0, TILL_W, TILL_H)
+        till.window.show()
+        till.controller.start()
+    await until(lambda: till_1.window.lock_screen.shop.text() == "Lumière Coffee")
+    await settle()
+    shoot("lock-screen", till_1.window)
+
+    type_pin(till_1, "13572460")
+    await until(lambda: till_1.window.lock_screen.error.text() == "Invalid PIN")
+    for digit in "135":
+        till_1.window.lock_screen.keypad.press(digit)
+    await settle()
+    shoot("keypad-error", till_1.window)
+    till_1.window.lock_screen.keypad.clear()
+
+    type_pin(till_1, floor.pins["Mealea Sok"])
+    await until(lambda: till_1.session.is_live)
+    await settle()
+    shoot("active-screen", till_1.window)
+
+    till_1.window.active_screen.drawer_button.click()
+    await settle()
+    dialog = till_1.controller._dialog
+    assert dialog is not None
+    for digit in floor.pins["Mealea Sok"]:
+        dialog.keypad.press(digit)
+    dialog.keypad.press("Enter")
+    await until(lambda: "manager" in dialog.error.text())
+    for digit in "5193":
+        dialog.keypad.press(digit)
+    await settle()
+    shoot("override-dialog", till_1.window, dialog)
+    dialog.reject()
+
+    ticker.skipped = till_1.session.policy.idle_timeout_s - 47  # 47 s before the idle lock
+    await until(lambda: till_1.window.warning.isVisible())
+    await settle()
+    shoot("idle-warning", till_1.window)
+    till_1.window.warning.stay_button.click()
+    till_1.window.active_screen.lock_button.click()
+    await until(lambda: not till_1.session.is_live)
+
+    type_pin(till_1, floor.pins["Sokha Lim"])
+    await until(lambda: till_1.session.is_live)
+    type_pin(till_2, floor.pins["Sokha Lim"])
+    await until(lambda: till_2.session.is_live)
+    await until(lambda: not till_1.window.lock_screen.banner.isHidden())
+    await settle()
+    shoot("kick-banner", till_1.window)
+    shoot("kick-two-tills", till_1.window, till_2.window)
+
+    for till in (till_1, till_2):
+        await till.close()
+        till.window.close()
+
+
+def main() -> int:
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
+        print("No X server: run under xvfb-run (see this script's docstring).", file=sys.stderr)
+        return 2
+    OUT.mkdir(exist_ok=True)
+    app = QApplication(sys.argv[:1])
+    app.setStyleSheet(stylesheet())
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as directory:
+        floor = Floor(Path(directory))
+        try:
+            print("Screenshots:")
+            with loop:
+                loop.run_until_complete(scenes(floor))
+        finally:
+            floor.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
