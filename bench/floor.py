@@ -8,14 +8,18 @@ handed to the tills directly), since neither needs one.
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from nixpos.client.app import Enrolled
 from nixpos.client.config import TillConfig
-from nixpos.client.gui import Till, build_till
+from nixpos.client.enrollment import Enrolled
+from nixpos.client.till import Till, build_till
 from nixpos.core.ticker import Ticker
 from nixpos.server import schema, security
 from nixpos.server.app import create_app
@@ -26,7 +30,10 @@ from tests.live_server import LiveServer
 
 
 class Floor:
-    def __init__(self, directory: Path, **policy: Any) -> None:
+    """``in_process=False`` runs the server as ``nixpos-server serve`` in its own process,
+    so that what this process spends is the tills' alone (the idle-CPU benchmark)."""
+
+    def __init__(self, directory: Path, *, in_process: bool = True, **policy: Any) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.db = Database(f"sqlite:///{directory / 'floor.db'}")
         schema.upgrade(self.db)
@@ -39,23 +46,29 @@ class Floor:
             tenants.set_policy(self.ctx, demo.TENANT_CODE, **policy)
         self.pins = {person["name"]: person["pin"] for person in shop["staff"]}
         self.passwords = {p["email"]: p["password"] for p in shop["staff"] if p["email"]}
-        self.server = LiveServer(create_app(database=self.db, pin_secret=self.ctx.pin_secret))
-        self.server.start()
+        self._server: LiveServer | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        if in_process:
+            self._server = LiveServer(create_app(database=self.db, pin_secret=self.ctx.pin_secret))
+            self._server.start()
+            self.url = self._server.url
+        else:
+            self._process, self.url = serve_in_process(self.db.url)
         self.keys: dict[str, str] = {}
         for code in shop["enrollment_codes"]:
-            answer = httpx.post(f"{self.server.url}/api/v1/terminals/enroll", json={
+            answer = httpx.post(f"{self.url}/api/v1/terminals/enroll", json={
                 "code": code["code"], "device_name": f"{code['terminal']} PC", "os": "Debian 12"})
             answer.raise_for_status()
             self.keys[code["terminal"]] = answer.json()["terminal_key"]
 
     def till(self, name: str, ticker: Ticker | None = None) -> Till:
         """A windowed till (not yet shown or started)."""
-        config = TillConfig(self.server.url, name, demo.TENANT_CODE, demo.TENANT_NAME)
+        config = TillConfig(self.url, name, demo.TENANT_CODE, demo.TENANT_NAME)
         return build_till(Enrolled(config, self.keys[name]), kiosk=False, ticker=ticker)
 
     def admin(self, email: str) -> httpx.Client:
         """A back-office client signed in as ``email``."""
-        client = httpx.Client(base_url=f"{self.server.url}/api/v1/admin")
+        client = httpx.Client(base_url=f"{self.url}/api/v1/admin")
         answer = client.post("/login", json={"email": email, "password": self.passwords[email],
                                              "device_name": "Office laptop"})
         answer.raise_for_status()
@@ -63,5 +76,29 @@ class Floor:
         return client
 
     def close(self) -> None:
-        self.server.stop()
+        if self._server is not None:
+            self._server.stop()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
         self.db.dispose()
+
+
+def serve_in_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``nixpos-server serve`` on a free port of its own; waits until it answers."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "nixpos.server", "serve", "--db", database_url,
+         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/api/v1/openapi.json", timeout=1)
+            return process, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("nixpos-server serve did not start")

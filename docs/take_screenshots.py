@@ -23,8 +23,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from bench.floor import Floor
-from nixpos.client.gui import Till
 from nixpos.client.resources import stylesheet
+from nixpos.client.till import Till
 from nixpos.core.ticker import BootTicker
 
 OUT = Path(__file__).resolve().parent / "screenshots"

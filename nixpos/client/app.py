@@ -10,28 +10,15 @@ server) are said in one sentence, on screen and on stderr, with exit status 2.
 from __future__ import annotations
 
 import argparse
-import logging
-import logging.handlers
-import platform
 import re
-import socket
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 
 from nixpos import __version__
-from nixpos.client import secrets
-from nixpos.client.api import EnrollmentRefused, Offline, Refused, TillApi
 from nixpos.client.config import ConfigError, TillConfig, check_profile, check_server_url
-
-log = logging.getLogger("nixpos.client")
-
-
-class StartupError(Exception):
-    """Something IT must fix before this till can run; the message says what."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,19 +47,10 @@ def parse_geometry(text: str) -> tuple[int, int, int, int]:
     return x, y, width, height
 
 
-def os_description() -> str:
-    try:
-        return platform.freedesktop_os_release().get("PRETTY_NAME") or platform.platform()
-    except OSError:
-        return f"{platform.system()} {platform.release()}".strip()
-
-
-def device_name(profile: str) -> str:
-    host = socket.gethostname() or "till"
-    return host if profile == "default" else f"{host} ({profile})"
-
-
 def configure_logging(profile: str) -> Path:
+    """The till's log file, ``<user log dir>/till-<profile>.log`` (rotated)."""
+    import logging.handlers  # ~20 ms: loaded after the keypad is on screen
+
     directory = Path(platformdirs.user_log_dir("nixpos", appauthor=False))
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"till-{profile}.log"
@@ -84,36 +62,15 @@ def configure_logging(profile: str) -> Path:
     return path
 
 
-@dataclass
-class Enrolled:
-    config: TillConfig
-    key: str
+def keyring_problem() -> str | None:
+    """Why no secure keyring can keep the till key, or None when one can."""
+    from nixpos.client import secrets  # keyring costs ~0.1 s to load: only when needed
 
-
-async def enroll(profile: str, server_url: str, code: str, device: str) -> Enrolled:
-    """Swap a one-time code for this till's key; keep the key in the keyring."""
-    server_url = check_server_url(server_url)
-    if not code.strip():
-        raise StartupError("Enter the enrollment code IT gave you.")
-    api = TillApi(server_url)
     try:
-        data = await api.enroll(code.strip(), device.strip() or device_name(profile),
-                                os_description())
-    except EnrollmentRefused as error:
-        raise StartupError(error.message) from error
-    except Offline as error:
-        raise StartupError(f"Cannot reach the server at {server_url}. Check the address "
-                           "and that nixpos-server is running.") from error
-    except Refused as error:
-        raise StartupError(error.message) from error
-    finally:
-        await api.aclose()
-    secrets.store_key(profile, data["terminal_key"])
-    config = TillConfig(server_url, data["terminal"]["name"], data["tenant"]["code"],
-                        data["tenant"]["name"])
-    config.save(profile)
-    log.info("enrolled as %s of %s", config.terminal_name, config.tenant_name)
-    return Enrolled(config, data["terminal_key"])
+        secrets.check_backend()
+    except secrets.KeyringUnavailable as error:
+        return str(error)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,11 +79,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_profile(args.profile)
         if args.server:
             check_server_url(args.server)
-        secrets.check_backend()
-    except (ConfigError, secrets.KeyringUnavailable) as error:
+        enrolling = bool(args.enroll) or TillConfig.load(args.profile) is None
+    except ConfigError as error:
         print(f"nixpos: {error}", file=sys.stderr)
         return 2
-    configure_logging(args.profile)
+    # Enrolling needs the keyring: say so before any window. An enrolled till checks
+    # it just after its keypad is on screen (gui.run), so the keypad does not wait.
+    if enrolling and (problem := keyring_problem()):
+        print(f"nixpos: {problem}", file=sys.stderr)
+        return 2
     from nixpos.client.gui import run_gui  # Qt only once the basics are right
 
     return run_gui(args)

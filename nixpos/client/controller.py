@@ -54,6 +54,7 @@ class TillController(QObject):
         self._failures = 0
         self._keypad_open_at = 0.0
         self._pin_answers = 0  # PIN answers heard so far: dates the lockout we know of
+        self.polls = 0  # session polls the server answered (for the log and benchmarks)
         self._dialog: OverrideDialog | None = None
         self._wake = asyncio.Event()
         self._stopping = False
@@ -145,6 +146,7 @@ class TillController(QObject):
             self._set_online(True)
             self._lost(error)
         else:
+            self.polls += 1
             self._set_online(True)
             self.session.apply_server(data)
 

@@ -1,159 +1,32 @@
-"""Putting a till together (``build_till``) and running it on the Qt event loop via qasync."""
+"""``run_gui``: the till on screen fast, then the rest (SPEC §5 cold start).
+
+An enrolled till paints its lock screen from its settings file first, with
+only Qt and the views loaded; the keyring, httpx, qasync and the controller
+(``client.till``) load after, while the cashier starts typing.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import sys
-from dataclasses import dataclass
 
-import httpx
-import qasync
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
-from nixpos.client import secrets
-from nixpos.client.activity import ActivityFilter
-from nixpos.client.api import TillApi
-from nixpos.client.app import Enrolled, StartupError, device_name, enroll
-from nixpos.client.config import ConfigError, TillConfig
-from nixpos.client.controller import TillController
+from nixpos.client import window as till_window
+from nixpos.client.config import TillConfig
 from nixpos.client.resources import stylesheet
-from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.main_window import MainWindow
-from nixpos.core.policy import Policy
-from nixpos.core.session import TillSession
-from nixpos.core.ticker import BootTicker, Ticker
-
-log = logging.getLogger("nixpos.client")
 
 
-@dataclass
-class Till:
-    window: MainWindow
-    api: TillApi
-    session: TillSession
-    controller: TillController
-    activity: ActivityFilter
-
-    async def close(self) -> None:
-        await self.controller.stop()
-        await self.controller.settle()
-        await self.api.aclose()
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            self.activity.shutdown(app)
-
-
-def build_till(enrolled: Enrolled, *, kiosk: bool, ticker: Ticker | None = None,
-               transport: httpx.AsyncBaseTransport | None = None) -> Till:
-    """The whole till for one enrolled profile; the caller shows it and starts it."""
-    ticker = ticker or BootTicker()
-    config = enrolled.config
-    api = TillApi(config.server_url, enrolled.key, transport=transport)
-    session = TillSession(Policy(), ticker)
-    window = MainWindow()
-    window.setWindowTitle(f"nixpos — {config.terminal_name}")
-    window.lock_screen.shop.setText(config.tenant_name)
-    window.lock_screen.till.setText(config.terminal_name)
-    window.active_screen.till.setText(config.terminal_name)
-    controller = TillController(window, api, session, ticker)
-    activity = ActivityFilter(session.activity)
-    app = QApplication.instance()
-    if isinstance(app, QApplication):
-        activity.install(app)
-    if kiosk:
-        window.may_close = False
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-    controller.quit_allowed.connect(window.close)
-    return Till(window, api, session, controller, activity)
-
-
-async def ensure_enrolled(args: argparse.Namespace) -> Enrolled | None:
-    """This profile's settings and key, enrolling first if needed; None if IT cancelled."""
+def show_lock_screen_early(app: QApplication, args: argparse.Namespace) -> MainWindow | None:
+    """The lock screen of an enrolled till, painted; None before the first enrollment."""
     config = TillConfig.load(args.profile)
-    key = secrets.load_key(args.profile)
-    if args.enroll:
-        server = args.server or (config.server_url if config else None)
-        if not server:
-            raise StartupError("The first enrollment needs the server too: "
-                               "nixpos --server http://HOST:8765 --enroll CODE")
-        return await enroll(args.profile, server, args.enroll, device_name(args.profile))
-    if config is not None and key:
-        if args.server and args.server != config.server_url:
-            config.server_url = args.server
-            config.save(args.profile)
-        return Enrolled(config, key)
-    return await enroll_interactively(args)
-
-
-async def enroll_interactively(args: argparse.Namespace) -> Enrolled | None:
-    dialog = EnrollDialog(args.server or "", device_name(args.profile))
-    result: asyncio.Future[Enrolled | None] = asyncio.get_running_loop().create_future()
-
-    async def attempt(server: str, code: str, device: str) -> None:
-        dialog.enroll_button.setEnabled(False)
-        try:
-            enrolled = await enroll(args.profile, server, code, device)
-        except (StartupError, ConfigError) as error:
-            dialog.show_error(str(error))
-        else:
-            if not result.done():
-                result.set_result(enrolled)
-        finally:
-            dialog.enroll_button.setEnabled(True)
-
-    pending: set[asyncio.Task[None]] = set()
-
-    def submitted(server: str, code: str, device: str) -> None:
-        task = asyncio.ensure_future(attempt(server, code, device))
-        pending.add(task)
-        task.add_done_callback(pending.discard)
-
-    def cancelled() -> None:
-        if not result.done():
-            result.set_result(None)
-
-    dialog.submitted.connect(submitted)
-    dialog.rejected.connect(cancelled)
-    dialog.show()
-    try:
-        return await result
-    finally:
-        dialog.hide()
-        dialog.deleteLater()
-
-
-def show_fatal(message: str, *, on_screen: bool) -> None:
-    """Say why the till cannot start: on stderr and in the log, and on screen for a kiosk."""
-    print(f"nixpos: {message}", file=sys.stderr)
-    log.error("cannot start: %s", message)
-    if on_screen:
-        QMessageBox(QMessageBox.Icon.Critical, "nixpos cannot start", message).exec()
-
-
-async def run(app: QApplication, args: argparse.Namespace) -> int:
-    try:
-        enrolled = await ensure_enrolled(args)
-    except (StartupError, ConfigError, secrets.KeyringUnavailable) as error:
-        # Whoever passed --enroll is at a console; a kiosk start needs the message on screen.
-        show_fatal(str(error), on_screen=not args.enroll)
-        return 2
-    if enrolled is None:
-        return 1
-    till = build_till(enrolled, kiosk=not args.windowed)
-    closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
-    if args.windowed:
-        till.window.setGeometry(*(args.geometry or (40, 40, 1100, 760)))
-        till.window.show()
-    else:
-        till.window.showFullScreen()
-    till.controller.start()
-    await closed.wait()
-    await till.close()
-    return 0
+    if config is None or args.enroll:
+        return None
+    window = till_window.prepare_window(config, kiosk=not args.windowed)
+    till_window.show_window(window, args)
+    app.processEvents()  # paint it now, before the imports below
+    return window
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -162,7 +35,18 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("nixpos")
     app.setStyleSheet(stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
+    window = show_lock_screen_early(app, args)
+
+    import asyncio
+
+    import qasync
+
+    from nixpos.client.app import configure_logging
+    from nixpos.client.till import run
+
+    configure_logging(args.profile)
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with loop:
-        return int(loop.run_until_complete(run(app, args)))
+        return int(loop.run_until_complete(run(app, args, window)))

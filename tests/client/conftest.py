@@ -14,9 +14,9 @@ import qasync
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from nixpos.client.app import Enrolled
 from nixpos.client.config import TillConfig
-from nixpos.client.gui import Till, build_till
+from nixpos.client.enrollment import Enrolled
+from nixpos.client.till import Till, build_till
 from nixpos.core.clock import SystemClock
 from nixpos.server.app import create_app
 from nixpos.server.db import Database

@@ -20,9 +20,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from nixpos.client.app import Enrolled
 from nixpos.client.config import TillConfig
-from nixpos.client.gui import Till, build_till
+from nixpos.client.enrollment import Enrolled
+from nixpos.client.till import Till, build_till
 from nixpos.core.banner import banner_text
 from nixpos.core.reasons import EndReason
 from nixpos.core.session import Phase, SessionEnd

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -13,9 +17,9 @@ from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
 
 from nixpos.client import app, secrets
-from nixpos.client.app import StartupError, enroll
 from nixpos.client.config import ConfigError, TillConfig, check_server_url
-from nixpos.client.gui import ensure_enrolled
+from nixpos.client.enrollment import StartupError, enroll
+from nixpos.client.till import ensure_enrolled
 from nixpos.server.services import terminals
 from tests.client.conftest import MemoryKeyring
 from tests.helpers import TENANT, Shop
@@ -145,3 +149,46 @@ def test_profiles_keep_tills_apart(config_dir: Path, memory_keyring: MemoryKeyri
         assert secrets.load_key(f"till-{n}") == f"key-{n}"
         loaded = TillConfig.load(f"till-{n}")
         assert loaded is not None and loaded.terminal_name == f"Till {n}"
+
+
+def test_the_real_program_enrolls_then_starts_again_without_flags(
+    live_shop: Shop, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """``nixpos`` as IT runs it, in its own process: first with --enroll, then bare."""
+    seen: list[tuple[str, str | None]] = []
+    inner = live_server.app.wsgi_app
+
+    def recording(environ: dict[str, Any], start_response: Any) -> Any:
+        seen.append((environ["PATH_INFO"], environ.get("HTTP_X_TERMINAL_KEY")))
+        return inner(environ, start_response)
+
+    live_server.app.wsgi_app = recording  # type: ignore[method-assign]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_STATE_HOME=str(tmp_path / "state"), NIXPOS_CONFIG_DIR=str(tmp_path / "cfg"),
+               PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
+
+    def run_till(*flags: str) -> str:
+        """Start the till, wait for its first status call, stop it; the key it used."""
+        seen.clear()
+        process = subprocess.Popen([sys.executable, "-m", "nixpos", "--windowed",
+                                    "--profile", "till-9", *flags], env=env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            deadline = time.monotonic() + 30
+            while not any(path == "/api/v1/terminal" for path, _ in seen):
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                assert time.monotonic() < deadline, "the till never asked for its status"
+                time.sleep(0.05)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+            if process.stderr:
+                process.stderr.close()
+        return next(key for path, key in seen if path == "/api/v1/terminal" and key)
+
+    first = run_till("--server", live_server.url, "--enroll", code_for(live_shop, "Till 9"))
+    assert ("/api/v1/terminals/enroll", None) in seen
+    again = run_till()  # no flags: settings and the key in the keyring are found
+    assert again == first
+    assert all(path != "/api/v1/terminals/enroll" for path, _ in seen)
+    assert (tmp_path / "state" / "nixpos" / "log" / "till-till-9.log").exists()

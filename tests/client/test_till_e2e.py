@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from nixpos.client.gui import Till
+from nixpos.client.till import Till
 from nixpos.core.session import Phase
 from nixpos.server.services import tenants
 from tests.client.conftest import until

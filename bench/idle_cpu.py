@@ -1,0 +1,69 @@
+"""SPEC §5: a till with a live session uses under 1 % of one core while idle.
+
+The server runs in its own process (``nixpos-server serve``); this process is
+one real till (offscreen unless a DISPLAY is set) with a cashier signed in,
+polling every ``poll_interval_s`` and ticking its idle timer. Nobody touches
+it for ``--seconds``; its CPU time over that wall time is the answer.
+
+    .venv/bin/python -m bench.idle_cpu [--seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.floor import Floor
+
+
+async def measure(floor: Floor, seconds: float) -> tuple[float, float, int]:
+    till = floor.till("Till 1")
+    till.window.show()
+    till.controller.start()
+    if not await till.controller.unlock(floor.pins["Mealea Sok"]):
+        raise RuntimeError(till.window.lock_screen.error.text())
+    await asyncio.sleep(1.0)  # let the first poll and paints pass
+    polls_before = till.controller.polls
+    cpu, wall = time.process_time(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    polls = till.controller.polls - polls_before
+    if not till.session.is_live:
+        raise RuntimeError("the session ended while idle: the measurement is void")
+    await till.close()
+    return cpu, wall, polls
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=30.0)
+    args = parser.parse_args()
+    if not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as directory:
+        floor = Floor(Path(directory), in_process=False)
+        try:
+            with loop:
+                cpu, wall, polls = loop.run_until_complete(measure(floor, args.seconds))
+        finally:
+            floor.close()
+    share = 100 * cpu / wall
+    print(f"idle till with a live session: {cpu * 1000:.0f} ms CPU in {wall:.1f} s "
+          f"({polls} polls) = {share:.2f} % of one core (target < 1 %) "
+          f"{'OK' if share < 1 else 'MISS'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
