@@ -10,6 +10,7 @@ each picture is read back from the X server, so it shows what a till shows.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import sys
@@ -55,7 +56,7 @@ async def settle() -> None:
     await asyncio.sleep(0.3)
 
 
-def shoot(name: str, *widgets: QWidget) -> None:
+def shoot(out: Path, name: str, *widgets: QWidget) -> None:
     """What the X server shows where ``widgets`` are (dialogs on top included)."""
     area = QRect()
     for widget in widgets:
@@ -63,9 +64,10 @@ def shoot(name: str, *widgets: QWidget) -> None:
     screen = QGuiApplication.primaryScreen()
     area = area.intersected(screen.geometry())
     picture = screen.grabWindow(0, area.x(), area.y(), area.width(), area.height())
-    path = OUT / f"{name}.png"
-    picture.save(str(path))
-    print(f"  {path.relative_to(OUT.parent.parent)}")
+    path = out / f"{name}.png"
+    if not picture.save(str(path)):
+        raise RuntimeError(f"could not write {path}")
+    print(f"  {path}")
 
 
 def type_pin(till: Till, pin: str) -> None:
@@ -75,7 +77,7 @@ def type_pin(till: Till, pin: str) -> None:
     keypad.buttons["Enter"].click()
 
 
-async def scenes(floor: Floor) -> None:
+async def scenes(floor: Floor, out: Path) -> None:
     ticker = ShiftedTicker()
     till_1, till_2 = floor.till("Till 1", ticker), floor.till("Till 2")
     for index, till in enumerate((till_1, till_2)):
@@ -84,20 +86,20 @@ async def scenes(floor: Floor) -> None:
         till.controller.start()
     await until(lambda: till_1.window.lock_screen.shop.text() == "Lumière Coffee")
     await settle()
-    shoot("lock-screen", till_1.window)
+    shoot(out, "lock-screen", till_1.window)
 
     type_pin(till_1, "13572460")
     await until(lambda: till_1.window.lock_screen.error.text() == "Invalid PIN")
     for digit in "135":
         till_1.window.lock_screen.keypad.press(digit)
     await settle()
-    shoot("keypad-error", till_1.window)
+    shoot(out, "keypad-error", till_1.window)
     till_1.window.lock_screen.keypad.clear()
 
     type_pin(till_1, floor.pins["Mealea Sok"])
     await until(lambda: till_1.session.is_live)
     await settle()
-    shoot("active-screen", till_1.window)
+    shoot(out, "active-screen", till_1.window)
 
     till_1.window.active_screen.drawer_button.click()
     await settle()
@@ -110,13 +112,13 @@ async def scenes(floor: Floor) -> None:
     for digit in "5193":
         dialog.keypad.press(digit)
     await settle()
-    shoot("override-dialog", till_1.window, dialog)
+    shoot(out, "override-dialog", till_1.window, dialog)
     dialog.reject()
 
     ticker.skipped = till_1.session.policy.idle_timeout_s - 47  # 47 s before the idle lock
     await until(lambda: till_1.window.warning.isVisible())
     await settle()
-    shoot("idle-warning", till_1.window)
+    shoot(out, "idle-warning", till_1.window)
     till_1.window.warning.stay_button.click()
     till_1.window.active_screen.lock_button.click()
     await until(lambda: not till_1.session.is_live)
@@ -127,8 +129,8 @@ async def scenes(floor: Floor) -> None:
     await until(lambda: till_2.session.is_live)
     await until(lambda: not till_1.window.lock_screen.banner.isHidden())
     await settle()
-    shoot("kick-banner", till_1.window)
-    shoot("kick-two-tills", till_1.window, till_2.window)
+    shoot(out, "kick-banner", till_1.window)
+    shoot(out, "kick-two-tills", till_1.window, till_2.window)
 
     for till in (till_1, till_2):
         await till.close()
@@ -136,10 +138,13 @@ async def scenes(floor: Floor) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help=f"default: {OUT}")
+    args = parser.parse_args()
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         print("No X server: run under xvfb-run (see this script's docstring).", file=sys.stderr)
         return 2
-    OUT.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setStyleSheet(stylesheet())
     loop = qasync.QEventLoop(app)
@@ -149,7 +154,7 @@ def main() -> int:
         try:
             print("Screenshots:")
             with loop:
-                loop.run_until_complete(scenes(floor))
+                loop.run_until_complete(scenes(floor, args.out))
         finally:
             floor.close()
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
@@ -15,11 +16,15 @@ import keyring
 import pytest
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from nixpos.client import app, secrets
 from nixpos.client.config import ConfigError, TillConfig, check_server_url
 from nixpos.client.enrollment import StartupError, enroll
 from nixpos.client.till import ensure_enrolled
+from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.server.services import terminals
 from tests.client.conftest import MemoryKeyring
 from tests.helpers import TENANT, Shop
@@ -192,3 +197,30 @@ def test_the_real_program_enrolls_then_starts_again_without_flags(
     assert again == first
     assert all(path != "/api/v1/terminals/enroll" for path, _ in seen)
     assert (tmp_path / "state" / "nixpos" / "log" / "till-till-9.log").exists()
+
+
+def test_first_run_without_flags_asks_for_the_server_and_code_on_screen(
+    live_shop: Shop, live_server: LiveServer, memory_keyring: MemoryKeyring, config_dir: Path,
+    run: Run, qtbot: QtBot
+) -> None:
+    args = argparse.Namespace(profile="till-9", server=None, enroll=None)
+    started = asyncio.ensure_future(ensure_enrolled(args))
+
+    def dialog() -> EnrollDialog:
+        found = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, EnrollDialog) and w.isVisible()]
+        assert found
+        return found[0]
+
+    qtbot.waitUntil(lambda: bool(dialog()))
+    form = dialog()
+    form.server.setText(live_server.url)
+    form.code.setText("WRONG-CODE")
+    qtbot.mouseClick(form.enroll_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: form.error.text() != "")
+    assert "code" in form.error.text().lower()  # said on screen; the dialog stays
+    form.code.setText(code_for(live_shop, "Till 9"))
+    qtbot.mouseClick(form.enroll_button, Qt.MouseButton.LeftButton)
+    enrolled = run(started)
+    assert enrolled.config.terminal_name == "Till 9"
+    assert memory_keyring.secrets[("nixpos", "terminal-key:till-9")] == enrolled.key
