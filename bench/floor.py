@@ -8,12 +8,16 @@ handed to the tills directly), since neither needs one.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -27,6 +31,8 @@ from nixpos.server.db import Database
 from nixpos.server.services import demo, tenants
 from nixpos.server.services.context import ServerContext
 from tests.live_server import LiveServer
+
+T = TypeVar("T")
 
 
 class Floor:
@@ -82,6 +88,26 @@ class Floor:
             self._process.terminate()
             self._process.wait(timeout=10)
         self.db.dispose()
+
+
+def on_floor(work: Callable[[Floor], Awaitable[T]], *, in_process: bool = True,
+             **policy: Any) -> T:
+    """Run ``work`` on a fresh floor, on Qt's event loop (offscreen without a DISPLAY)."""
+    if not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as directory:
+        floor = Floor(Path(directory), in_process=in_process, **policy)
+        try:
+            with loop:
+                return loop.run_until_complete(work(floor))  # type: ignore[no-any-return]
+        finally:
+            floor.close()
 
 
 def serve_in_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.floor import Floor
+from bench.floor import Floor, on_floor
 
 
 async def measure(floor: Floor, seconds: float) -> tuple[float, float, int]:
@@ -43,21 +40,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30.0)
     args = parser.parse_args()
-    if not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as directory:
-        floor = Floor(Path(directory), in_process=False)
-        try:
-            with loop:
-                cpu, wall, polls = loop.run_until_complete(measure(floor, args.seconds))
-        finally:
-            floor.close()
+    cpu, wall, polls = on_floor(lambda floor: measure(floor, args.seconds), in_process=False)
     share = 100 * cpu / wall
     print(f"idle till with a live session: {cpu * 1000:.0f} ms CPU in {wall:.1f} s "
           f"({polls} polls) = {share:.2f} % of one core (target < 1 %) "

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-from bench.floor import Floor
+from bench.floor import Floor, on_floor
 from bench.unlock_scale import percentile
 from nixpos.client.till import Till
 from nixpos.core.session import Phase
@@ -65,21 +62,8 @@ def main() -> int:
     parser.add_argument("--kicks", type=int, default=30)
     parser.add_argument("--poll-interval", type=int, default=3)
     args = parser.parse_args()
-    if not os.environ.get("DISPLAY"):
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    import qasync
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication(sys.argv[:1])
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as directory:
-        floor = Floor(Path(directory), poll_interval_s=args.poll_interval)
-        try:
-            with loop:
-                latencies = loop.run_until_complete(measure(floor, args.kicks))
-        finally:
-            floor.close()
+    latencies = on_floor(lambda floor: measure(floor, args.kicks),
+                         poll_interval_s=args.poll_interval)
     target = args.poll_interval + 0.5
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     print(f"kick -> banner over {len(latencies)} kicks: p50 {p50:.2f} s  p95 {p95:.2f} s  "
