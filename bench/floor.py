@@ -23,6 +23,7 @@ import httpx
 
 from nixpos.client.config import TillConfig
 from nixpos.client.enrollment import Enrolled
+from nixpos.client.resources import stylesheet
 from nixpos.client.till import Till, build_till
 from nixpos.core.ticker import Ticker
 from nixpos.server import schema, security
@@ -99,6 +100,8 @@ def on_floor(work: Callable[[Floor], Awaitable[T]], *, in_process: bool = True,
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setStyleSheet(stylesheet())  # as the real till looks (and paints)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as directory:

@@ -14,17 +14,14 @@ import argparse
 import asyncio
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import qasync
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
-from bench.floor import Floor
-from nixpos.client.resources import stylesheet
+from bench.floor import Floor, on_floor
 from nixpos.client.till import Till
 from nixpos.core.ticker import BootTicker
 
@@ -145,18 +142,8 @@ def main() -> int:
         print("No X server: run under xvfb-run (see this script's docstring).", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    app.setStyleSheet(stylesheet())
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as directory:
-        floor = Floor(Path(directory))
-        try:
-            print("Screenshots:")
-            with loop:
-                loop.run_until_complete(scenes(floor, args.out))
-        finally:
-            floor.close()
+    print("Screenshots:")
+    on_floor(lambda floor: scenes(floor, args.out))
     return 0
 
 
