@@ -1,6 +1,6 @@
 """``nixpos``: the kiosk client. First run enrolls the till; later runs need no flags.
 
-    nixpos [--server URL] [--enroll CODE] [--profile NAME] [--windowed]
+    nixpos [--server URL] [--enroll CODE] [--profile NAME] [--windowed [--geometry WxH+X+Y]]
 
 Kiosk mode (full screen, frameless) is the default; closing it needs a
 manager. Problems IT can fix (no keyring, a wrong code, an unreachable

@@ -23,7 +23,7 @@ from nixpos.client.controller import TillController
 from nixpos.client.enrollment import Enrolled, StartupError, device_name, enroll
 from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.main_window import MainWindow
-from nixpos.client.window import prepare_window, show_window
+from nixpos.client.window import name_window, prepare_window, show_window
 from nixpos.core.policy import Policy
 from nixpos.core.session import TillSession
 from nixpos.core.ticker import BootTicker, Ticker
@@ -141,9 +141,8 @@ async def run(app: QApplication, args: argparse.Namespace,
         return 2
     if enrolled is None:
         return 1
-    if window is not None and enrolled.config.terminal_name not in window.windowTitle():
-        window.close()  # shown for another till's settings (e.g. --enroll moved it)
-        window = None
+    if window is not None:
+        name_window(window, enrolled.config)  # enrolling again may have renamed the till
     till = build_till(enrolled, kiosk=not args.windowed, window=window)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)

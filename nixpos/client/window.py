@@ -19,14 +19,18 @@ DEFAULT_GEOMETRY = (40, 40, 1100, 760)
 def prepare_window(config: TillConfig, *, kiosk: bool) -> MainWindow:
     """The window for ``config``'s till, not yet shown; a kiosk has no frame and asks to close."""
     window = MainWindow()
-    window.setWindowTitle(f"nixpos — {config.terminal_name}")
-    window.lock_screen.shop.setText(config.tenant_name)
-    window.lock_screen.till.setText(config.terminal_name)
-    window.active_screen.till.setText(config.terminal_name)
+    name_window(window, config)
     if kiosk:
         window.may_close = False
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
     return window
+
+
+def name_window(window: MainWindow, config: TillConfig) -> None:
+    window.setWindowTitle(f"nixpos — {config.terminal_name}")
+    window.lock_screen.shop.setText(config.tenant_name)
+    window.lock_screen.till.setText(config.terminal_name)
+    window.active_screen.till.setText(config.terminal_name)
 
 
 def show_window(window: MainWindow, args: argparse.Namespace) -> None:
