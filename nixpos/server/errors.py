@@ -85,6 +85,17 @@ class InvalidCredentials(NixposError):
     keep_changes = True  # failed sign-ins are audited
 
 
+class TooManySignIns(NixposError):
+    code = "too_many_attempts"
+    keep_changes = True  # the failure that tipped it over is audited
+
+    def __init__(self, retry_after_s: int) -> None:
+        minutes, seconds = divmod(retry_after_s, 60)
+        super().__init__(
+            f"Too many failed sign-ins. Try again in {minutes}:{seconds:02d}, or ask the "
+            "owner to reset your password.", retry_after_s=retry_after_s)
+
+
 class Unauthorized(NixposError):
     code = "unauthorized"
     message = "Sign in to the back office first."

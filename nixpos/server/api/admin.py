@@ -28,12 +28,13 @@ def login() -> Json:
         body.text(data, "email", max_length=320),
         body.text(data, "password", max_length=1024),
         body.text(data, "device_name"),
-        data["os"] if isinstance(data.get("os"), str) else _os_from_user_agent(),
+        data["os"] if isinstance(data.get("os"), str) else os_from_user_agent(),
         body.tenant_header(),
+        request.remote_addr,
     )
 
 
-def _os_from_user_agent() -> str:
+def os_from_user_agent() -> str:
     agent = request.user_agent.string
     for needle, name in (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
                          ("Mac OS", "macOS"), ("Linux", "Linux")):

@@ -29,6 +29,7 @@ STATUS_BY_CODE = {
     "session_ended": 409,
     "approval_invalid": 409,
     "terminal_locked": 423,
+    "too_many_attempts": 429,
 }
 
 _HTTP_CODES = {

@@ -152,7 +152,7 @@ PATHS: dict[str, Schema] = {
     "/api/v1/admin/login": {"post": op(
         "Back-office sign-in (managers and owners)",
         (200, obj(["token", "staff"], token=STR, staff=ref("Staff"))),
-        "invalid_request", "invalid_credentials", "tenant_mismatch",
+        "invalid_request", "invalid_credentials", "tenant_mismatch", "too_many_attempts",
         body=obj(["email", "password", "device_name"], email=STR, password=STR,
                  device_name=STR, os=STR), security=[],
     )},

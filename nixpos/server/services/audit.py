@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from nixpos.server.models import AuditEvent, Staff, Terminal
@@ -61,10 +61,20 @@ def record(
 
 
 def events(
-    s: Session, tenant_id: int, *, limit: int = 100, before_id: int | None = None
+    s: Session, tenant_id: int, *, limit: int = 100, before_id: int | None = None,
+    staff_id: int | None = None, terminal_id: int | None = None, kind: str | None = None,
 ) -> list[AuditEvent]:
-    """Newest first; page with ``before_id`` (the last id of the previous page)."""
+    """Newest first; page with ``before_id`` (the last id of the previous page).
+
+    ``staff_id`` keeps what that person did or what was done to them.
+    """
     query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
+    if staff_id is not None:
+        query = query.where(or_(AuditEvent.actor_id == staff_id, AuditEvent.subject_id == staff_id))
+    if terminal_id is not None:
+        query = query.where(AuditEvent.terminal_id == terminal_id)
+    if kind is not None:
+        query = query.where(AuditEvent.kind == kind)
     return list(s.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

@@ -11,6 +11,7 @@ from nixpos.server.errors import TenantMismatch
 from nixpos.server.models import Tenant
 from nixpos.server.security import pin_index
 from nixpos.server.services.poll_cache import PollCache
+from nixpos.server.services.signin_throttle import SignInThrottle
 
 
 @dataclass
@@ -19,6 +20,7 @@ class ServerContext:
     pin_secret: bytes
     clock: Clock = field(default_factory=SystemClock)
     poll_cache: PollCache = field(default_factory=PollCache)
+    signin_throttle: SignInThrottle = field(default_factory=SignInThrottle)
 
     def __post_init__(self) -> None:
         self.db.commit_listeners.append(self.poll_cache.invalidate)

@@ -58,6 +58,7 @@ def set_policy(
     pin_length: int | None = None,
     pos_single_session: bool | None = None,
     web_single_session: bool | None = None,
+    actor: Staff | None = None,
 ) -> Json:
     with ctx.db.write() as s:
         tenant = get_tenant(s, code)
@@ -89,7 +90,7 @@ def set_policy(
         }
         audit.record(
             s, tenant_id=tenant.id, at=ctx.now(), kind=audit.AuditKind.POLICY_CHANGED,
-            policy=result,
+            actor=actor, policy=result,
         )
         return result
 

@@ -12,7 +12,7 @@ from nixpos.core.reasons import EndReason
 from nixpos.server import security
 from nixpos.server.db import EVERYTHING, mark_changed
 from nixpos.server.errors import InvalidCode, InvalidTerminal, TerminalDeactivated
-from nixpos.server.models import EnrollmentCode, Tenant, Terminal
+from nixpos.server.models import EnrollmentCode, Staff, Tenant, Terminal
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext, check_tenant
 from nixpos.server.services.ending import end_live_sessions_on
@@ -75,7 +75,8 @@ def touch(ctx: ServerContext, terminal_id: int) -> None:
             terminal.last_seen_at = ctx.now()
 
 
-def issue_enrollment_code(ctx: ServerContext, tenant_code: str, terminal_name: str) -> Json:
+def issue_enrollment_code(ctx: ServerContext, tenant_code: str, terminal_name: str,
+                          actor: Staff | None = None) -> Json:
     """Create the till if new and a one-time code for it, valid ten minutes."""
     name = validated_name(terminal_name, "Till name", 100)
     now = ctx.now()
@@ -102,7 +103,7 @@ def issue_enrollment_code(ctx: ServerContext, tenant_code: str, terminal_name: s
         )
         audit.record(
             s, tenant_id=tenant.id, at=now, kind=audit.AuditKind.ENROLLMENT_CODE_ISSUED,
-            terminal=terminal, created_terminal=created,
+            actor=actor, terminal=terminal, created_terminal=created,
         )
         return {"code": code, "expires_at": iso(expires), "terminal": terminal_json(terminal),
                 "created": created}

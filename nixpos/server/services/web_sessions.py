@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from nixpos.core.reasons import EndReason, Role
 from nixpos.server import security
-from nixpos.server.errors import InvalidCredentials, TenantMismatch, Unauthorized
+from nixpos.server.errors import (
+    InvalidCredentials,
+    TenantMismatch,
+    TooManySignIns,
+    Unauthorized,
+)
 from nixpos.server.models import Staff, WebSession
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext, check_tenant
@@ -21,13 +26,20 @@ LAST_ACTIVE_RESOLUTION = timedelta(seconds=30)
 
 def sign_in(
     ctx: ServerContext, email: str, password: str, device_name: str, os_name: str,
-    tenant_header: str | None,
+    tenant_header: str | None, client: str | None = None,
 ) -> Json:
+    """A new back-office session; ``client`` (the caller's address) is throttled with the
+    e-mail address after repeated failures."""
     now = ctx.now()
+    email = email.strip().lower()
+    keys = [f"email:{email}"] + ([f"client:{client}"] if client else [])
+    if wait := ctx.signin_throttle.retry_after_s(keys, now):
+        raise TooManySignIns(wait)
     with ctx.db.write() as s:
-        staff = s.scalar(select(Staff).where(Staff.email == email.strip().lower()))
+        staff = s.scalar(select(Staff).where(Staff.email == email))
         password_ok = security.verify_password(staff.password_hash if staff else None, password)
         if staff is None or not password_ok or not staff.active or not Role(staff.role).can_approve:
+            ctx.signin_throttle.failed(keys, now)
             if staff is not None:
                 audit.record(
                     s, tenant_id=staff.tenant_id, at=now,
@@ -35,6 +47,7 @@ def sign_in(
                 )
             raise InvalidCredentials()
         check_tenant(staff.tenant, tenant_header)
+        ctx.signin_throttle.succeeded(keys[0])
         if staff.tenant.web_single_session:
             end_web_sessions_of(s, staff, EndReason.SIGNED_IN_ELSEWHERE, now)
         token = security.new_token()
