@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import time
 from typing import Any
@@ -15,6 +17,7 @@ from nixpos.server.config import ServerConfig
 from nixpos.server.db import Database
 from nixpos.server.security import read_secret_file
 from nixpos.server.services.context import ServerContext
+from nixpos.server.web import views
 
 MAX_BODY_BYTES = 64 * 1024
 access_log = logging.getLogger("nixpos.server.access")
@@ -40,7 +43,9 @@ def create_app(
         clock=clock or SystemClock(),
     )
     app.extensions[EXTENSION] = ctx
-    for blueprint in (terminals.bp, pos.bp, admin.bp, openapi.bp):
+    # Signs Flask's own cookie (the back office's one-time notices), keyed off the secret.
+    app.secret_key = hmac.new(ctx.pin_secret, b"nixpos flask cookie", hashlib.sha256).digest()
+    for blueprint in (terminals.bp, pos.bp, admin.bp, openapi.bp, views.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
     _install_access_log(app)

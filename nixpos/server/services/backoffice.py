@@ -16,8 +16,9 @@ from nixpos.core.reasons import EndReason, Role
 from nixpos.server.db import EVERYTHING, ROW_LOCK, mark_changed
 from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
-from nixpos.server.services import audit, web_sessions
+from nixpos.server.services import audit, tenants, web_sessions
 from nixpos.server.services import staff as staff_service
+from nixpos.server.services import terminals as terminals_service
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.ending import end_live_sessions_of, end_live_sessions_on, end_session
 from nixpos.server.services.pos import sweep_expired
@@ -73,6 +74,11 @@ class Admin:
     def me(self) -> Json:
         return self._run(lambda s, web, me: staff_json(me) | {"tenant": me.tenant.code})
 
+    def whoami(self) -> Json:
+        """``me`` with the shop's name, for the pages' header."""
+        return self._run(lambda s, web, me: staff_json(me) | {
+            "tenant": me.tenant.code, "shop": me.tenant.name, "web_session_id": web.id})
+
     def staff_list(self) -> Json:
         def read(s: Session, web: WebSession, me: Staff) -> Json:
             people = s.scalars(
@@ -93,12 +99,48 @@ class Admin:
 
         return self._run(read)
 
-    def audit_log(self, limit: int, before_id: int | None) -> Json:
+    def audit_log(self, limit: int, before_id: int | None, *, staff_id: int | None = None,
+                  terminal_id: int | None = None, kind: str | None = None) -> Json:
         def read(s: Session, web: WebSession, me: Staff) -> Json:
-            rows = audit.events(s, me.tenant_id, limit=limit, before_id=before_id)
+            rows = audit.events(s, me.tenant_id, limit=limit, before_id=before_id,
+                                staff_id=staff_id, terminal_id=terminal_id, kind=kind)
             return {"events": [audit_json(e) for e in rows]}
 
         return self._run(read)
+
+    def policy(self) -> Json:
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            tenant = me.tenant
+            return tenant.policy.to_json() | {
+                "pos_single_session": tenant.pos_single_session,
+                "web_single_session": tenant.web_single_session,
+            }
+
+        return self._run(read)
+
+    # -- acting through the shared services ----------------------------------
+
+    def _me(self) -> tuple[Staff, str]:
+        """The signed-in person (detached) and their shop's code."""
+        return self._run(lambda s, web, me: (me, me.tenant.code))
+
+    def add_staff(self, name: str, role: str, terminals: str, email: str | None,
+                  password: str | None) -> Json:
+        me, shop = self._me()
+        if Role(me.role) is not Role.OWNER and staff_service.parse_role(role) is not Role.CASHIER:
+            raise Forbidden("Only an owner can add managers and owners.")
+        return staff_service.add_staff(self.ctx, shop, name, role, email=email,
+                                       password=password, terminals=terminals, actor=me)
+
+    def issue_enrollment_code(self, terminal_name: str) -> Json:
+        me, shop = self._me()
+        return terminals_service.issue_enrollment_code(self.ctx, shop, terminal_name, actor=me)
+
+    def set_policy(self, **changes: Any) -> Json:
+        me, shop = self._me()
+        if Role(me.role) is not Role.OWNER:
+            raise Forbidden("Only an owner can change the shop's policy.")
+        return tenants.set_policy(self.ctx, shop, actor=me, **changes)
 
     # -- acting --------------------------------------------------------------
 
@@ -167,6 +209,24 @@ class Admin:
                 actor=me, pos_sessions=len(pos), web_sessions=webs,
             )
             return {"ended": len(pos) + webs}
+
+        return self._run(act)
+
+    def end_web_session(self, web_id: int) -> Json:
+        """End one of this person's other back-office sessions (not the one asking)."""
+        def act(s: Session, web: WebSession, me: Staff) -> Json:
+            other = _owned(s, WebSession, web_id, me)
+            if other.staff_id != me.id:
+                raise NotFound()
+            if other.id == web.id:
+                raise InvalidRequest("This is the device you are using: sign out instead.")
+            if other.ended_at is None:
+                other.ended_at = self.ctx.now()
+                other.reason = EndReason.FORCE_ENDED.value
+                audit.record(s, tenant_id=me.tenant_id, at=other.ended_at,
+                             kind=audit.AuditKind.WEB_SIGNOUT, actor=me,
+                             device_name=other.device_name)
+            return {"ended": 1}
 
         return self._run(act)
 

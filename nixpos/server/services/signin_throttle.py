@@ -45,8 +45,8 @@ class SignInThrottle:
         extra = len(times) - FREE_FAILURES - 1
         if extra < 0:
             return 0
-        wait = min(FIRST_WAIT * 2**extra, LONGEST_WAIT)
-        return max(0, int(math.ceil((times[-1] + wait - now).total_seconds())))
+        wait = min(FIRST_WAIT * (1 << extra), LONGEST_WAIT)
+        return max(0, math.ceil((times[-1] + wait - now).total_seconds()))
 
     def failed(self, keys: Iterable[str], now: datetime) -> None:
         with self._lock:

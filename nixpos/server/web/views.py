@@ -1,0 +1,326 @@
+"""The back-office pages. Each view reads a form, calls one ``Admin`` service and shows
+the result; the rules (roles, forced ends, audit) live in the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request
+from flask import url_for as flask_url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
+from nixpos.core.reasons import Role
+from nixpos.server.api.context import server
+from nixpos.server.errors import InvalidCredentials, NixposError, TooManySignIns, Unauthorized
+from nixpos.server.services import audit, web_sessions
+from nixpos.server.web import present
+from nixpos.server.web.signin import (
+    admin,
+    check_csrf,
+    csrf_token,
+    end_session,
+    new_signin_csrf,
+    signed_in,
+    start_session,
+    to_signin,
+    token,
+)
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/office-static")
+AUDIT_PAGE = 50
+MAX_IDLE_MINUTES = 15  # PCI DSS asks that idle sessions lock within 15 minutes
+
+
+def url_for(endpoint: str, **values: Any) -> str:
+    return flask_url_for(f"web.{endpoint}", **values)
+
+
+def page(template: str, status: int = 200, **context: Any) -> Response:
+    """A page for the signed-in person, with what every page shows."""
+    me = admin().whoami()
+    body = render_template(template, me=me, csrf=csrf_token(), now=server().now(),
+                           present=present, is_owner=me["role"] == Role.OWNER.value, **context)
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def act(work: Callable[[], str], back: str) -> BaseResponse:
+    """Do ``work``; its sentence (or the reason it could not) is shown on ``back``."""
+    try:
+        flash(work(), "ok")
+    except Unauthorized:
+        raise
+    except NixposError as error:
+        flash(error.message, "error")
+    return redirect(url_for(back))
+
+
+def secret_page(template: str, **context: Any) -> Response:
+    """A page showing something once (a PIN, a code): never cached, never in history."""
+    response = page(template, **context)
+    response.headers["Cache-Control"] = "no-store, max-age=0"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+# -- signing in and out ------------------------------------------------------------
+
+
+@bp.get("/")
+def home() -> BaseResponse:
+    return redirect(url_for("sessions" if token() else "signin"))
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin() -> BaseResponse:
+    error, status = None, 200
+    if request.method == "POST":
+        check_csrf()
+        browser, os_name = present.device_from_user_agent(request.user_agent.string)
+        try:
+            answer = web_sessions.sign_in(
+                server(), request.form.get("email", "")[:320],
+                request.form.get("password", "")[:1024], f"{browser} on {os_name}",
+                os_name, None, request.remote_addr)
+        except (InvalidCredentials, TooManySignIns) as refused:
+            error, status = refused.message, (429 if isinstance(refused, TooManySignIns)
+                                              else 401)
+        except NixposError as refused:
+            error, status = refused.message, 400
+        else:
+            response = redirect(url_for("sessions"))
+            start_session(response, answer["token"])
+            return response
+    response = make_response("", status)
+    csrf = new_signin_csrf(response)
+    response.set_data(render_template("signin.html", error=error, csrf=csrf,
+                                      email=request.form.get("email", "")))
+    return response
+
+
+@bp.post("/signout")
+@signed_in
+def signout() -> BaseResponse:
+    admin().sign_out()
+    response = to_signin()
+    flash("You are signed out on this device.", "ok")
+    return response
+
+
+@bp.post("/signout-everywhere")
+@signed_in
+def signout_everywhere() -> BaseResponse:
+    ended = admin().sign_out_everywhere()["ended"]
+    response = redirect(url_for("signin"))
+    end_session(response)
+    flash(f"Signed out of all devices ({ended} session{'s' if ended != 1 else ''} ended).",
+          "ok")
+    return response
+
+
+# -- live sessions --------------------------------------------------------------------
+
+
+@bp.get("/sessions")
+@signed_in
+def sessions() -> Response:
+    return page("sessions.html", sessions=admin().sessions())
+
+
+@bp.post("/sessions/pos/<int:session_id>/end")
+@signed_in
+def end_pos_session(session_id: int) -> BaseResponse:
+    def work() -> str:
+        ended = admin().end_pos_session(session_id)
+        return (f"Ended {ended['staff']['name']}'s session on {ended['terminal']['name']}. "
+                "The till shows why within a few seconds.")
+
+    return act(work, "sessions")
+
+
+@bp.post("/sessions/web/<int:web_id>/end")
+@signed_in
+def end_web_session(web_id: int) -> BaseResponse:
+    def work() -> str:
+        admin().end_web_session(web_id)
+        return "That device is signed out of the back office."
+
+    return act(work, "sessions")
+
+
+# -- staff ------------------------------------------------------------------------------
+
+
+@bp.get("/staff")
+@signed_in
+def staff() -> Response:
+    office = admin()
+    return page("staff.html", people=office.staff_list()["staff"],
+                tills=office.terminals()["terminals"], roles=[r.value for r in Role])
+
+
+@bp.post("/staff")
+@signed_in
+def add_staff() -> BaseResponse:
+    form = request.form
+    tills = "all" if form.get("tills") == "all" else ",".join(form.getlist("till"))
+    email = form.get("email", "").strip() or None
+    password = form.get("password", "") or None
+
+    try:
+        added = admin().add_staff(form.get("name", ""), form.get("role", ""), tills or " ",
+                                  email, password)
+    except Unauthorized:
+        raise
+    except NixposError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff"))
+    return secret_page("pin.html", person=added, pin=added["pin"], added=True)
+
+
+@bp.post("/staff/<int:staff_id>/reset-pin")
+@signed_in
+def reset_pin(staff_id: int) -> BaseResponse:
+    office = admin()
+    try:
+        pin = office.reset_pin(staff_id)["pin"]
+    except Unauthorized:
+        raise
+    except NixposError as error:
+        flash(error.message, "error")
+        return redirect(url_for("staff"))
+    person = next(p for p in office.staff_list()["staff"] if p["id"] == staff_id)
+    return secret_page("pin.html", person=person, pin=pin, added=False)
+
+
+@bp.post("/staff/<int:staff_id>/<any(deactivate, reactivate):change>")
+@signed_in
+def set_staff_active(staff_id: int, change: str) -> BaseResponse:
+    def work() -> str:
+        person = admin().set_staff_active(staff_id, change == "reactivate")
+        if change == "reactivate":
+            return f"{person['name']} can sign in again."
+        return f"{person['name']} is deactivated; their sessions have ended."
+
+    return act(work, "staff")
+
+
+# -- tills ----------------------------------------------------------------------------------
+
+
+@bp.get("/tills")
+@signed_in
+def tills() -> Response:
+    return page("tills.html", tills=admin().terminals()["terminals"])
+
+
+@bp.post("/tills/code")
+@signed_in
+def enrollment_code() -> BaseResponse:
+    try:
+        issued = admin().issue_enrollment_code(request.form.get("name", ""))
+    except Unauthorized:
+        raise
+    except NixposError as error:
+        flash(error.message, "error")
+        return redirect(url_for("tills"))
+    return secret_page("code.html", issued=issued, server_url=request.host_url.rstrip("/"))
+
+
+@bp.post("/tills/<int:terminal_id>/deactivate")
+@signed_in
+def deactivate_till(terminal_id: int) -> BaseResponse:
+    def work() -> str:
+        till = admin().deactivate_terminal(terminal_id)
+        return f"{till['name']} is deactivated: its key no longer works."
+
+    return act(work, "tills")
+
+
+@bp.post("/tills/<int:terminal_id>/clear-lockout")
+@signed_in
+def clear_lockout(terminal_id: int) -> BaseResponse:
+    def work() -> str:
+        till = admin().clear_lockout(terminal_id)
+        return f"{till['name']}'s keypad is open again."
+
+    return act(work, "tills")
+
+
+# -- audit log ------------------------------------------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+@bp.get("/audit")
+@signed_in
+def audit_log() -> Response:
+    office = admin()
+    kind = request.args.get("kind") or None
+    if kind not in {k.value for k in audit.AuditKind}:
+        kind = None
+    person, till = _int_arg("person"), _int_arg("till")
+    filters = {"staff_id": person, "terminal_id": till, "kind": kind}
+    rows = office.audit_log(AUDIT_PAGE + 1, _int_arg("before"), staff_id=person,
+                            terminal_id=till, kind=kind)["events"]
+    older = rows[AUDIT_PAGE - 1]["id"] if len(rows) > AUDIT_PAGE else None
+    return page("audit.html", events=rows[:AUDIT_PAGE], older=older, filters=filters,
+                people=office.staff_list()["staff"], tills=office.terminals()["terminals"],
+                kinds=present.KIND_LABELS, paged=request.args.get("before") is not None)
+
+
+# -- policy -----------------------------------------------------------------------------------
+
+
+def _policy_problems(form: dict[str, int]) -> list[str]:
+    """The back office's stricter limits, with the reason for each (the CLI takes any)."""
+    problems = []
+    if not 1 <= form["idle_minutes"] <= MAX_IDLE_MINUTES:
+        problems.append(f"Idle lock: 1 to {MAX_IDLE_MINUTES} minutes. Card-payment rules "
+                        "(PCI DSS) ask that an unattended till locks within 15 minutes.")
+    if not 10 <= form["warning_s"] <= 120 or form["warning_s"] >= form["idle_minutes"] * 60:
+        problems.append("Warning: 10 to 120 seconds, and shorter than the idle lock, so the "
+                        "cashier has time to react.")
+    if not 1 <= form["poll_interval_s"] <= 30:
+        problems.append("Check-in interval: 1 to 30 seconds. Longer means a till hears late "
+                        "that someone signed in elsewhere.")
+    if not MIN_PIN_LENGTH <= form["pin_length"] <= MAX_PIN_LENGTH:
+        problems.append(f"PIN length: {MIN_PIN_LENGTH} to {MAX_PIN_LENGTH} digits.")
+    return problems
+
+
+@bp.route("/policy", methods=["GET", "POST"])
+@signed_in
+def policy() -> BaseResponse:
+    office = admin()
+    current = office.policy()
+    problems: list[str] = []
+    if request.method == "POST":
+        numbers = {}
+        for field in ("idle_minutes", "warning_s", "poll_interval_s", "pin_length"):
+            raw = request.form.get(field, "").strip()
+            numbers[field] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 6 else -1
+        problems = _policy_problems(numbers)
+        if not problems:
+            try:
+                office.set_policy(
+                    idle_timeout_s=numbers["idle_minutes"] * 60, warning_s=numbers["warning_s"],
+                    poll_interval_s=numbers["poll_interval_s"], pin_length=numbers["pin_length"],
+                    pos_single_session=request.form.get("pos_single_session") == "on",
+                    web_single_session=request.form.get("web_single_session") == "on")
+            except Unauthorized:
+                raise
+            except NixposError as error:
+                problems = [error.message]
+            else:
+                flash("Policy saved. Tills pick it up at their next check-in.", "ok")
+                return redirect(url_for("policy"))
+    return page("policy.html", 400 if problems else 200, policy=current, problems=problems,
+                form=request.form if problems else None)
