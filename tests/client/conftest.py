@@ -60,17 +60,19 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "config"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One asyncio loop on Qt's, for the session (like ``qapp``).
+    """One asyncio loop on Qt's, for the client tests.
 
     ``already_running``: pytest-qt and ``qtbot`` drive Qt's event loop, and
     asyncio must count as running whenever they do, or a background task
     stepping during pytest-qt's own event processing finds no running loop.
+    Undone at the end, so later tests (the browser's) find no loop running.
     """
     event_loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(event_loop)
     yield event_loop
+    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 
 
