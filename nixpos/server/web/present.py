@@ -56,11 +56,13 @@ def ago(value: str | None, now: datetime) -> str:
     seconds = int((now - at).total_seconds())
     if seconds < 45:
         return "just now"
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            count = round(seconds / size) if unit == "minute" else seconds // size
-            return f"{count} {unit}{'s' if count != 1 else ''} ago"
-    return "just now"
+    if seconds < 3600:
+        count, unit = max(1, round(seconds / 60)), "minute"
+    elif seconds < 86400:
+        count, unit = seconds // 3600, "hour"
+    else:
+        count, unit = seconds // 86400, "day"
+    return f"{count} {unit}{'s' if count != 1 else ''} ago"
 
 
 def clock(value: str | None) -> str:

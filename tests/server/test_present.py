@@ -1,0 +1,47 @@
+"""How the back office words times, devices and audit events."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from nixpos.server.web.present import ago, describe, device_from_user_agent
+
+NOW = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (10, "just now"), (50, "1 minute ago"), (125, "2 minutes ago"), (3600, "1 hour ago"),
+    (3 * 3600 + 10, "3 hours ago"), (86400 * 2 + 5, "2 days ago"),
+])
+def test_ago_says_it_as_people_do(seconds: int, words: str) -> None:
+    at = (NOW - timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+    assert ago(at, NOW) == words
+
+
+def test_ago_of_nothing_is_never() -> None:
+    assert ago(None, NOW) == "never"
+
+
+@pytest.mark.parametrize(("agent", "device"), [
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/126.0 Safari/537.36 Edg/126.0", ("Edge", "Windows")),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+     "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", ("Safari", "iOS")),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+     ("Firefox", "Linux")),
+    ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari/537.36",
+     ("Chrome", "Android")),
+    ("curl/8.5", ("Browser", "Unknown OS")),
+])
+def test_devices_are_named_from_the_user_agent(agent: str, device: tuple[str, str]) -> None:
+    assert device_from_user_agent(agent) == device
+
+
+def test_audit_details_are_words() -> None:
+    event = {"kind": "session_ended", "subject": {"name": "Mealea Sok"},
+             "detail": {"reason": "signed_in_elsewhere"}}
+    assert describe(event) == "Mealea Sok · signed in on another device"
+    lockout = {"kind": "lockout", "detail": {"seconds": 60, "attempt": 6}}
+    assert describe(lockout) == "for 1 min"
