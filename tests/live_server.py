@@ -33,11 +33,15 @@ class LiveServer:
         server, self._server = self._server, None
         if server is None:
             return
-        for channel in list(server._map.values()):  # listener, trigger and connections
-            channel.close()
-        server.task_dispatcher.shutdown()
+
+        def close_everything() -> None:  # in the server's own thread, between two polls
+            for channel in list(server._map.values()):  # listener, trigger, connections
+                channel.close()
+
+        server.trigger.pull_trigger(close_everything)
         assert self._thread is not None
-        self._thread.join(timeout=5)
+        self._thread.join(timeout=5)  # the loop ends once nothing is left to serve
+        server.task_dispatcher.shutdown()
 
     @property
     def url(self) -> str:

@@ -34,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="a normal window instead of the full-screen kiosk (development)")
     parser.add_argument("--geometry", type=parse_geometry, metavar="WxH+X+Y",
                         help="window size and place with --windowed, e.g. 760x720+0+0")
+    parser.add_argument("--diagnose", action="store_true",
+                        help="print the settings, keyring and log this till would use, and exit")
     parser.add_argument("--version", action="version", version=f"nixpos {__version__}")
     return parser
 
@@ -73,8 +75,37 @@ def keyring_problem() -> str | None:
     return None
 
 
+def diagnose(profile: str) -> int:
+    """What IT needs to see when a till will not start: 0 when it could, 2 when not."""
+    import keyring
+
+    from nixpos.client.config import config_dir
+
+    backend = keyring.get_keyring()
+    problem = keyring_problem()
+    config = TillConfig.load(profile)
+    log_dir = Path(platformdirs.user_log_dir("nixpos", appauthor=False))
+    print(f"nixpos {__version__}, profile {profile!r}")
+    print(f"settings: {config_dir(profile) / 'till.json'} "
+          f"({'enrolled as ' + config.terminal_name if config else 'not enrolled yet'})")
+    if config:
+        print(f"server: {config.server_url}")
+    print(f"keyring: {type(backend).__module__}.{type(backend).__name__} "
+          f"({'usable' if problem is None else 'NOT usable'})")
+    print(f"log: {log_dir / f'till-{profile}.log'}")
+    if problem:
+        print(f"problem: {problem}")
+    return 0 if problem is None else 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.diagnose:
+        try:
+            return diagnose(check_profile(args.profile))
+        except ConfigError as error:
+            print(f"nixpos: {error}", file=sys.stderr)
+            return 2
     try:
         check_profile(args.profile)
         if args.server:
