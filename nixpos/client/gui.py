@@ -8,7 +8,9 @@ only Qt and the views loaded; the keyring, httpx, qasync and the controller
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import time
 
 from PySide6.QtWidgets import QApplication
 
@@ -16,6 +18,10 @@ from nixpos.client import window as till_window
 from nixpos.client.config import TillConfig
 from nixpos.client.resources import stylesheet
 from nixpos.client.views.main_window import MainWindow
+from nixpos.core.ticker import startup_report
+
+log = logging.getLogger("nixpos.client")
+EXPOSE_WAIT_S = 0.5
 
 
 def show_lock_screen_early(app: QApplication, args: argparse.Namespace) -> MainWindow | None:
@@ -25,7 +31,14 @@ def show_lock_screen_early(app: QApplication, args: argparse.Namespace) -> MainW
         return None
     window = till_window.prepare_window(config, kiosk=not args.windowed)
     till_window.show_window(window, args)
-    app.processEvents()  # paint it now, before the imports below
+    # Paint it now, before the imports below: on X11 that means once the server has
+    # exposed the window (a few milliseconds), so wait for that, briefly.
+    deadline = time.monotonic() + EXPOSE_WAIT_S
+    handle = window.windowHandle()
+    while handle is not None and not handle.isExposed() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.002)
+    app.processEvents()
     return window
 
 
@@ -36,6 +49,7 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setStyleSheet(stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
     window = show_lock_screen_early(app, args)
+    painted = startup_report() if window is not None else None
 
     import asyncio
 
@@ -45,6 +59,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from nixpos.client.till import run
 
     configure_logging(args.profile)
+    if painted:
+        log.info("keypad on screen %s", painted)  # for IT, and read by bench/cold_start.py
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
