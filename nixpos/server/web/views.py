@@ -48,15 +48,24 @@ def page(template: str, status: int = 200, **context: Any) -> Response:
     return response
 
 
-def act(work: Callable[[], str], back: str) -> BaseResponse:
-    """Do ``work``; its sentence (or the reason it could not) is shown on ``back``."""
+def or_refusal(back: str, work: Callable[[], BaseResponse]) -> BaseResponse:
+    """``work``'s page; if a rule refuses it, the reason is shown on the page ``back``."""
     try:
-        flash(work(), "ok")
+        return work()
     except Unauthorized:
-        raise
+        raise  # signed_in sends the browser to the sign-in page
     except NixposError as error:
         flash(error.message, "error")
-    return redirect(url_for(back))
+        return redirect(url_for(back))
+
+
+def act(work: Callable[[], str], back: str) -> BaseResponse:
+    """Do ``work``; its sentence (or the reason it could not) is shown on ``back``."""
+    def done() -> BaseResponse:
+        flash(work(), "ok")
+        return redirect(url_for(back))
+
+    return or_refusal(back, done)
 
 
 def secret_page(template: str, **context: Any) -> Response:
@@ -171,30 +180,24 @@ def add_staff() -> BaseResponse:
     email = form.get("email", "").strip() or None
     password = form.get("password", "") or None
 
-    try:
+    def show() -> BaseResponse:
         added = admin().add_staff(form.get("name", ""), form.get("role", ""), tills or " ",
                                   email, password)
-    except Unauthorized:
-        raise
-    except NixposError as error:
-        flash(error.message, "error")
-        return redirect(url_for("staff"))
-    return secret_page("pin.html", person=added, pin=added["pin"], added=True)
+        return secret_page("pin.html", person=added, pin=added["pin"], added=True)
+
+    return or_refusal("staff", show)
 
 
 @bp.post("/staff/<int:staff_id>/reset-pin")
 @signed_in
 def reset_pin(staff_id: int) -> BaseResponse:
-    office = admin()
-    try:
+    def show() -> BaseResponse:
+        office = admin()
         pin = office.reset_pin(staff_id)["pin"]
-    except Unauthorized:
-        raise
-    except NixposError as error:
-        flash(error.message, "error")
-        return redirect(url_for("staff"))
-    person = next(p for p in office.staff_list()["staff"] if p["id"] == staff_id)
-    return secret_page("pin.html", person=person, pin=pin, added=False)
+        person = next(p for p in office.staff_list()["staff"] if p["id"] == staff_id)
+        return secret_page("pin.html", person=person, pin=pin, added=False)
+
+    return or_refusal("staff", show)
 
 
 @bp.post("/staff/<int:staff_id>/<any(deactivate, reactivate):change>")
@@ -221,14 +224,11 @@ def tills() -> Response:
 @bp.post("/tills/code")
 @signed_in
 def enrollment_code() -> BaseResponse:
-    try:
+    def show() -> BaseResponse:
         issued = admin().issue_enrollment_code(request.form.get("name", ""))
-    except Unauthorized:
-        raise
-    except NixposError as error:
-        flash(error.message, "error")
-        return redirect(url_for("tills"))
-    return secret_page("code.html", issued=issued, server_url=request.host_url.rstrip("/"))
+        return secret_page("code.html", issued=issued, server_url=request.host_url.rstrip("/"))
+
+    return or_refusal("tills", show)
 
 
 @bp.post("/tills/<int:terminal_id>/deactivate")
