@@ -123,11 +123,17 @@ def test_the_frozen_till_enrolls_and_a_cashier_unlocks_it(
     assert (tmp_path / ".local" / "state" / "nixpos" / "log" / "till-default.log").exists()
 
 
-def test_the_deb_installs_the_documented_layout(tmp_path: Path) -> None:
-    built = subprocess.run(["bash", "packaging/linux/build-deb.sh", str(BUNDLE), str(tmp_path)],
+@pytest.fixture(scope="module")
+def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The .deb, built once from the bundle."""
+    out = tmp_path_factory.mktemp("deb")
+    built = subprocess.run(["bash", "packaging/linux/build-deb.sh", str(BUNDLE), str(out)],
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
-    deb = Path(built.stdout.strip())
+    return Path(built.stdout.strip())
+
+
+def test_the_deb_installs_the_documented_layout(deb: Path, tmp_path: Path) -> None:
     version = (BUNDLE / "VERSION").read_text().strip()
     assert deb.name.startswith(f"nixpos_{version}_")
     info = subprocess.run(["dpkg-deb", "-f", str(deb), "Package", "Version"],
@@ -153,3 +159,31 @@ def test_the_deb_installs_the_documented_layout(tmp_path: Path) -> None:
     for script in ("postinst", "prerm", "postrm"):  # upgrades and removal keep the data
         text = (scripts / script).read_text()
         assert not re.search(r"\brm\b|deluser|userdel", text), script
+
+
+@pytest.mark.skipif(os.environ.get("NIXPOS_TEST_DEB_INSTALL") != "1" or os.geteuid() != 0,
+                    reason="installs into this machine: only where NIXPOS_TEST_DEB_INSTALL=1 "
+                           "as root (.ci/run on its throwaway machine)")
+def test_installing_upgrading_and_removing_the_deb_keeps_the_data(deb: Path) -> None:
+    apt = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+
+    def dpkg(*args: str) -> None:
+        done = subprocess.run(args, env=apt, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    data = Path("/var/lib/nixpos")
+    dpkg("apt-get", "install", "-y", "-qq", str(deb))
+    try:
+        assert subprocess.run(["getent", "passwd", "nixpos"], capture_output=True).returncode == 0
+        version = subprocess.run(["nixpos-server", "--version"], capture_output=True, text=True)
+        assert version.stdout.strip() == f"nixpos {(BUNDLE / 'VERSION').read_text().strip()}"
+        data.mkdir(exist_ok=True)
+        (data / "nixpos.db").write_text("the shop's data")
+        dpkg("dpkg", "-i", str(deb))  # an upgrade (here: the same version again)
+        assert (data / "nixpos.db").read_text() == "the shop's data"
+        dpkg("dpkg", "--purge", "nixpos")
+        assert not Path("/opt/nixpos").exists() and not Path("/usr/bin/nixpos").exists()
+        assert (data / "nixpos.db").read_text() == "the shop's data"
+    finally:
+        subprocess.run(["dpkg", "--purge", "nixpos"], capture_output=True)
+        (data / "nixpos.db").unlink(missing_ok=True)
