@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from nixpos.core.lockout import format_wait
+
 
 class NixposError(Exception):
     code = "invalid_request"
@@ -90,9 +92,8 @@ class TooManySignIns(NixposError):
     keep_changes = True  # the failure that tipped it over is audited
 
     def __init__(self, retry_after_s: int) -> None:
-        minutes, seconds = divmod(retry_after_s, 60)
         super().__init__(
-            f"Too many failed sign-ins. Try again in {minutes}:{seconds:02d}, or ask the "
+            f"Too many failed sign-ins. Try again in {format_wait(retry_after_s)}, or ask the "
             "owner to reset your password.", retry_after_s=retry_after_s)
 
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nixpos.server.web.present import ago, describe, device_from_user_agent
+from nixpos.server.user_agent import device
+from nixpos.server.web.present import ago, describe
 
 NOW = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 
@@ -24,7 +25,7 @@ def test_ago_of_nothing_is_never() -> None:
     assert ago(None, NOW) == "never"
 
 
-@pytest.mark.parametrize(("agent", "device"), [
+@pytest.mark.parametrize(("agent", "named"), [
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
      "Chrome/126.0 Safari/537.36 Edg/126.0", ("Edge", "Windows")),
     ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
@@ -35,8 +36,8 @@ def test_ago_of_nothing_is_never() -> None:
      ("Chrome", "Android")),
     ("curl/8.5", ("Browser", "Unknown OS")),
 ])
-def test_devices_are_named_from_the_user_agent(agent: str, device: tuple[str, str]) -> None:
-    assert device_from_user_agent(agent) == device
+def test_devices_are_named_from_the_user_agent(agent: str, named: tuple[str, str]) -> None:
+    assert device(agent) == named
 
 
 def test_audit_details_are_words() -> None:

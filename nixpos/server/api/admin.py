@@ -11,6 +11,7 @@ from nixpos.server.models import MAX_ID
 from nixpos.server.services import web_sessions
 from nixpos.server.services.backoffice import Admin
 from nixpos.server.services.represent import Json
+from nixpos.server.user_agent import operating_system
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 AUDIT_PAGE_MAX = 500
@@ -28,19 +29,11 @@ def login() -> Json:
         body.text(data, "email", max_length=320),
         body.text(data, "password", max_length=1024),
         body.text(data, "device_name"),
-        data["os"] if isinstance(data.get("os"), str) else os_from_user_agent(),
+        data["os"] if isinstance(data.get("os"), str)
+        else operating_system(request.user_agent.string) or "Unknown",
         body.tenant_header(),
         request.remote_addr,
     )
-
-
-def os_from_user_agent() -> str:
-    agent = request.user_agent.string
-    for needle, name in (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
-                         ("Mac OS", "macOS"), ("Linux", "Linux")):
-        if needle in agent:
-            return name
-    return "Unknown"
 
 
 @bp.post("/logout")

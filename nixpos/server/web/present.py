@@ -1,10 +1,11 @@
-"""Showing data to people: "2 minutes ago", "Chrome on Linux", audit events in words."""
+"""Showing data to people: "2 minutes ago", "23 Nov 14:03", audit events in words."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from nixpos.core.lockout import format_wait as format_wait  # m:ss, for the templates
 from nixpos.core.reasons import EndReason
 
 KIND_LABELS = {
@@ -73,25 +74,6 @@ def clock(value: str | None) -> str:
 
 def minutes(seconds: int) -> str:
     return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
-
-
-def device_from_user_agent(agent: str) -> tuple[str, str]:
-    """(browser, OS) from a User-Agent header, e.g. ("Chrome", "Linux")."""
-    os_name = "Unknown OS"
-    for needle, name in (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"),
-                         ("iPad", "iPadOS"), ("Mac OS", "macOS"), ("CrOS", "ChromeOS"),
-                         ("Linux", "Linux")):
-        if needle in agent:
-            os_name = name
-            break
-    browser = "Browser"
-    for needle, name in (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
-                         ("Chrome/", "Chrome"), ("Chromium/", "Chromium"),
-                         ("Safari/", "Safari")):
-        if needle in agent:
-            browser = name
-            break
-    return browser, os_name
 
 
 def describe(event: dict[str, Any]) -> str:

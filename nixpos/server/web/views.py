@@ -13,14 +13,15 @@ from werkzeug.wrappers import Response as BaseResponse
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from nixpos.core.reasons import Role
 from nixpos.server.api.context import server
-from nixpos.server.errors import InvalidCredentials, NixposError, TooManySignIns, Unauthorized
+from nixpos.server.api.errors import STATUS_BY_CODE
+from nixpos.server.errors import NixposError, Unauthorized
 from nixpos.server.services import audit, web_sessions
+from nixpos.server.user_agent import device
 from nixpos.server.web import present
 from nixpos.server.web.signin import (
     admin,
     check_csrf,
     csrf_token,
-    end_session,
     new_signin_csrf,
     signed_in,
     start_session,
@@ -89,17 +90,14 @@ def signin() -> BaseResponse:
     error, status = None, 200
     if request.method == "POST":
         check_csrf()
-        browser, os_name = present.device_from_user_agent(request.user_agent.string)
+        browser, os_name = device(request.user_agent.string)
         try:
             answer = web_sessions.sign_in(
                 server(), request.form.get("email", "")[:320],
                 request.form.get("password", "")[:1024], f"{browser} on {os_name}",
                 os_name, None, request.remote_addr)
-        except (InvalidCredentials, TooManySignIns) as refused:
-            error, status = refused.message, (429 if isinstance(refused, TooManySignIns)
-                                              else 401)
-        except NixposError as refused:
-            error, status = refused.message, 400
+        except NixposError as refused:  # the same status the JSON login answers
+            error, status = refused.message, STATUS_BY_CODE.get(refused.code, 400)
         else:
             response = redirect(url_for("sessions"))
             start_session(response, answer["token"])
@@ -124,8 +122,7 @@ def signout() -> BaseResponse:
 @signed_in
 def signout_everywhere() -> BaseResponse:
     ended = admin().sign_out_everywhere()["ended"]
-    response = redirect(url_for("signin"))
-    end_session(response)
+    response = to_signin()
     flash(f"Signed out of all devices ({ended} session{'s' if ended != 1 else ''} ended).",
           "ok")
     return response
