@@ -49,13 +49,17 @@ def parse_geometry(text: str) -> tuple[int, int, int, int]:
     return x, y, width, height
 
 
+def log_path(profile: str) -> Path:
+    """The till's log file: ``<user log dir>/till-<profile>.log``."""
+    return Path(platformdirs.user_log_dir("nixpos", appauthor=False)) / f"till-{profile}.log"
+
+
 def configure_logging(profile: str) -> Path:
-    """The till's log file, ``<user log dir>/till-<profile>.log`` (rotated)."""
+    """Log to ``log_path(profile)``, rotated."""
     import logging.handlers  # ~20 ms: loaded after the keypad is on screen
 
-    directory = Path(platformdirs.user_log_dir("nixpos", appauthor=False))
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"till-{profile}.log"
+    path = log_path(profile)
+    path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("nixpos")
@@ -84,7 +88,6 @@ def diagnose(profile: str) -> int:
     backend = keyring.get_keyring()
     problem = keyring_problem()
     config = TillConfig.load(profile)
-    log_dir = Path(platformdirs.user_log_dir("nixpos", appauthor=False))
     print(f"nixpos {__version__}, profile {profile!r}")
     print(f"settings: {config_dir(profile) / 'till.json'} "
           f"({'enrolled as ' + config.terminal_name if config else 'not enrolled yet'})")
@@ -92,7 +95,7 @@ def diagnose(profile: str) -> int:
         print(f"server: {config.server_url}")
     print(f"keyring: {type(backend).__module__}.{type(backend).__name__} "
           f"({'usable' if problem is None else 'NOT usable'})")
-    print(f"log: {log_dir / f'till-{profile}.log'}")
+    print(f"log: {log_path(profile)}")
     if problem:
         print(f"problem: {problem}")
     return 0 if problem is None else 2

@@ -24,6 +24,7 @@ from nixpos.client import messages
 from nixpos.client.api import ApiError, LockedOut, Offline, Refused, SessionGone, TillApi
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.views.override_dialog import OverrideDialog
+from nixpos.client.window import name_window
 from nixpos.core.actions import APPROVAL_ACTIONS
 from nixpos.core.banner import banner_text
 from nixpos.core.policy import Policy
@@ -172,24 +173,26 @@ class TillController(QObject):
         if policy != self.session.policy:
             self.session.policy = policy
             self.window.lock_screen.keypad.set_pin_length(policy.pin_length)
-        self.window.lock_screen.shop.setText(data["tenant"]["name"])
-        self.window.lock_screen.till.setText(data["terminal"]["name"])
-        self.window.active_screen.till.setText(data["terminal"]["name"])
+        name_window(self.window, data["terminal"]["name"], data["tenant"]["name"])
         if lockout:
             self._lock_keypad_for(int(data["lockout"]["retry_after_s"]))
 
     def _lost(self, error: Refused) -> None:
         """The server refused the till or its session: lock, and say why."""
         if error.code == "terminal_deactivated":
-            self.deactivated = True
+            self._mark_deactivated()
             ended = error.extra.get("session")
             end = (SessionEnd.from_server(ended) if ended and ended.get("state") == "ended"
                    else SessionEnd(EndReason.TERMINAL_DEACTIVATED))
             self.session.lock(end)
-            self.window.lock_screen.set_keypad_locked(True)
         else:
             self.session.lock(SessionEnd(EndReason.LOGOUT))
         self.window.lock_screen.show_error(messages.refusal(error))
+
+    def _mark_deactivated(self) -> None:
+        """For good: no keypad until IT enrolls this till again."""
+        self.deactivated = True
+        self.window.lock_screen.set_keypad_locked(True)
 
     def _set_online(self, online: bool) -> None:
         self._failures = 0 if online else self._failures + 1
@@ -207,12 +210,15 @@ class TillController(QObject):
         if self.session.is_live:
             self.window.active_screen.show_remaining(self.session.countdown_s())
             self.window.warning.show_countdown(self.session.countdown_s())
-        wait = math.ceil(self._keypad_open_at - self._ticker.seconds())
-        if wait > 0:
-            self._show_lockout(wait)
-        elif self._keypad_open_at:
-            self._keypad_open_at = 0.0
-            self._show_lockout(0)
+        if self._keypad_open_at:
+            wait = self._lockout_left_s()
+            if wait > 0:
+                self._show_lockout(wait)
+            else:
+                self._lock_keypad_for(0)  # the lockout is over
+
+    def _lockout_left_s(self) -> int:
+        return math.ceil(self._keypad_open_at - self._ticker.seconds())
 
     def _lock_keypad_for(self, seconds: int) -> None:
         was_locked = bool(self._keypad_open_at)
@@ -295,8 +301,7 @@ class TillController(QObject):
             else:
                 assert isinstance(error, Refused)
                 if error.code == "terminal_deactivated":
-                    self.deactivated = True
-                    self.window.lock_screen.set_keypad_locked(True)
+                    self._mark_deactivated()
                 show(messages.refusal(error))
             return False
         self._set_online(True)
@@ -390,7 +395,7 @@ class TillController(QObject):
         dialog.open()
         dialog.keypad.setFocus()
         if self._keypad_open_at:
-            self._show_lockout(math.ceil(self._keypad_open_at - self._ticker.seconds()))
+            self._show_lockout(self._lockout_left_s())
         return dialog
 
     def _forget_dialog(self, dialog: OverrideDialog) -> None:

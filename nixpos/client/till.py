@@ -142,7 +142,8 @@ async def run(app: QApplication, args: argparse.Namespace,
     if enrolled is None:
         return 1
     if window is not None:
-        name_window(window, enrolled.config)  # enrolling again may have renamed the till
+        # Enrolling again may have renamed the till.
+        name_window(window, enrolled.config.terminal_name, enrolled.config.tenant_name)
     till = build_till(enrolled, kiosk=not args.windowed, window=window)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)

@@ -19,18 +19,19 @@ DEFAULT_GEOMETRY = (40, 40, 1100, 760)
 def prepare_window(config: TillConfig, *, kiosk: bool) -> MainWindow:
     """The window for ``config``'s till, not yet shown; a kiosk has no frame and asks to close."""
     window = MainWindow()
-    name_window(window, config)
+    name_window(window, config.terminal_name, config.tenant_name)
     if kiosk:
         window.may_close = False
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
     return window
 
 
-def name_window(window: MainWindow, config: TillConfig) -> None:
-    window.setWindowTitle(f"nixpos — {config.terminal_name}")
-    window.lock_screen.shop.setText(config.tenant_name)
-    window.lock_screen.till.setText(config.terminal_name)
-    window.active_screen.till.setText(config.terminal_name)
+def name_window(window: MainWindow, till: str, shop: str) -> None:
+    """Put the till's and shop's names wherever the screens show them."""
+    window.setWindowTitle(f"nixpos — {till}")
+    window.lock_screen.shop.setText(shop)
+    window.lock_screen.till.setText(till)
+    window.active_screen.till.setText(till)
 
 
 def show_window(window: MainWindow, args: argparse.Namespace) -> None:
