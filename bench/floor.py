@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,12 +24,13 @@ from nixpos.client.enrollment import Enrolled
 from nixpos.client.resources import stylesheet
 from nixpos.client.till import Till, build_till
 from nixpos.core.ticker import Ticker
+from nixpos.quickstart import wait_for_port
 from nixpos.server import schema, security
 from nixpos.server.app import create_app
 from nixpos.server.db import Database
 from nixpos.server.services import demo, tenants
 from nixpos.server.services.context import ServerContext
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, free_port
 
 T = TypeVar("T")
 
@@ -60,7 +59,7 @@ class Floor:
             self._server.start()
             self.url = self._server.url
         else:
-            self._process, self.url = serve_in_process(self.db.url)
+            self._process, self.url = serve_separately(self.db.url)
         self.keys: dict[str, str] = {}
         for code in shop["enrollment_codes"]:
             answer = httpx.post(f"{self.url}/api/v1/terminals/enroll", json={
@@ -113,21 +112,13 @@ def on_floor(work: Callable[[Floor], Awaitable[T]], *, in_process: bool = True,
             floor.close()
 
 
-def serve_in_process(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """``nixpos-server serve`` on a free port of its own; waits until it answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+def serve_separately(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``nixpos-server serve`` in a process of its own on a free port, once it listens."""
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "nixpos.server", "serve", "--db", database_url,
          "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}/api/v1/openapi.json", timeout=1)
-            return process, url
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("nixpos-server serve did not start")
+    if not wait_for_port(port, process):
+        process.kill()
+        raise RuntimeError("nixpos-server serve did not start")
+    return process, f"http://127.0.0.1:{port}"

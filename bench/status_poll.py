@@ -24,12 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.shopfloor import build
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live_server import free_port
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QRect
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import QWidget
 from bench.floor import Floor, on_floor
 from nixpos.client.till import Till
 from nixpos.core.ticker import BootTicker
+from tests.helpers import until as until_within
 
 OUT = Path(__file__).resolve().parent / "screenshots"
+until = partial(until_within, timeout=10.0)  # a real X server is slower than the tests
 TILL_W, TILL_H = 1000, 740
 
 
@@ -38,14 +40,6 @@ class ShiftedTicker(BootTicker):
 
     def seconds(self) -> float:
         return super().seconds() + self.skipped
-
-
-async def until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise RuntimeError("the till did not get there in time")
-        await asyncio.sleep(0.05)
 
 
 async def settle() -> None:

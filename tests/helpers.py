@@ -1,7 +1,9 @@
-"""Test helpers: a shop like the demo one, driven through the HTTP API."""
+"""Test helpers: a shop like the demo one, driven through the HTTP API; waiting on a loop."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,3 +100,12 @@ class Shop:
         kwargs.setdefault("json", {} if method == "POST" else None)
         return self.client.open(f"/api/v1/admin/{path}", method=method,
                                 headers={"Authorization": f"Bearer {token}"}, **kwargs)
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the loop run until ``condition`` holds; fail after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.02)

@@ -7,11 +7,18 @@ waiting on a socket nobody serves any more. ``start`` again reuses the port.
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
 import waitress.server
 from flask import Flask
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 class LiveServer:

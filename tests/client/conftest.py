@@ -88,15 +88,6 @@ def run(loop: qasync.QEventLoop, qtbot: QtBot) -> Callable[[Awaitable[Any]], Any
     return drive
 
 
-async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Let the loop run until ``condition`` holds; fail after ``timeout`` seconds."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("condition not reached in time")
-        await asyncio.sleep(0.02)
-
-
 @pytest.fixture
 def live_ctx(database_url: str) -> Iterator[ServerContext]:
     db = Database(database_url)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -12,12 +11,7 @@ from pathlib import Path
 import httpx
 
 from nixpos.quickstart import till_command
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.live_server import free_port
 
 
 def test_without_a_screen_it_serves_the_demo_and_prints_working_till_commands(

@@ -17,8 +17,7 @@ import httpx
 from nixpos.client.till import Till
 from nixpos.core.session import Phase
 from nixpos.server.services import tenants
-from tests.client.conftest import until
-from tests.helpers import PASSWORD, TENANT, Shop
+from tests.helpers import PASSWORD, TENANT, Shop, until
 from tests.live_server import LiveServer
 
 Run = Callable[[Any], Any]

@@ -11,15 +11,16 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+from nixpos.quickstart import wait_for_port
+from tests.live_server import free_port
 
 BUNDLE = Path(os.environ.get("NIXPOS_BUNDLE", "dist/nixpos")).resolve()
 pytestmark = pytest.mark.skipif(
@@ -38,12 +39,6 @@ def run(home: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str
                           text=True, timeout=120)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
     """The frozen server: init, demo, serve on a free port; its URL and the demo's answer."""
@@ -60,14 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
                                env=clean_env(home), cwd=home, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/api/v1/openapi.json", timeout=1).raise_for_status()
-            break
-        except httpx.HTTPError:
-            assert serving.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+    assert wait_for_port(port, serving, timeout_s=30), "serve did not start"
+    assert httpx.get(f"{url}/api/v1/openapi.json").status_code == 200
     yield url, json.loads(demo.stdout)
     serving.terminate()
     serving.wait(timeout=10)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,12 +18,7 @@ from nixpos.core.clock import FakeClock
 from nixpos.server.models import PosSession
 from nixpos.server.sweeper import IdleSweeper
 from tests.helpers import Shop
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.live_server import free_port
 
 
 @pytest.fixture
