@@ -113,18 +113,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_profile(args.profile)
         if args.server:
             check_server_url(args.server)
-        enrolling = bool(args.enroll) or TillConfig.load(args.profile) is None
+        enrolled = None if args.enroll else TillConfig.load(args.profile)
     except ConfigError as error:
         print(f"nixpos: {error}", file=sys.stderr)
         return 2
     # Enrolling needs the keyring: say so before any window. An enrolled till checks
     # it just after its keypad is on screen (gui.run), so the keypad does not wait.
-    if enrolling and (problem := keyring_problem()):
+    if enrolled is None and (problem := keyring_problem()):
         print(f"nixpos: {problem}", file=sys.stderr)
         return 2
     from nixpos.client.gui import run_gui  # Qt only once the basics are right
 
-    return run_gui(args)
+    return run_gui(args, enrolled)
 
 
 if __name__ == "__main__":

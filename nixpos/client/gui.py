@@ -24,11 +24,9 @@ log = logging.getLogger("nixpos.client")
 EXPOSE_WAIT_S = 0.5
 
 
-def show_lock_screen_early(app: QApplication, args: argparse.Namespace) -> MainWindow | None:
-    """The lock screen of an enrolled till, painted; None before the first enrollment."""
-    config = TillConfig.load(args.profile)
-    if config is None or args.enroll:
-        return None
+def show_lock_screen_early(app: QApplication, args: argparse.Namespace,
+                           config: TillConfig) -> MainWindow:
+    """The lock screen of the enrolled till ``config`` names, painted."""
     window = till_window.prepare_window(config, kiosk=not args.windowed)
     till_window.show_window(window, args)
     # Paint it now, before the imports below: on X11 that means once the server has
@@ -42,13 +40,14 @@ def show_lock_screen_early(app: QApplication, args: argparse.Namespace) -> MainW
     return window
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, enrolled: TillConfig | None) -> int:
+    """The till; ``enrolled`` is its settings when it is enrolled and not enrolling again."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("nixpos")
     app.setStyleSheet(stylesheet())
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
-    window = show_lock_screen_early(app, args)
+    window = show_lock_screen_early(app, args, enrolled) if enrolled else None
     painted = startup_report() if window is not None else None
 
     import asyncio
