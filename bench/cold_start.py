@@ -107,10 +107,13 @@ def main() -> int:
         (child_bare if args.child == "bare" else child_setup)()
         return 0
 
+    # Here, not at the top: the bare child runs this module too, and must not load keyring.
+    from nixpos.client import secrets
+
     with tempfile.TemporaryDirectory() as scratch:
         env = dict(os.environ, NIXPOS_CONFIG_DIR=f"{scratch}/config",
                    XDG_DATA_HOME=f"{scratch}/data", XDG_STATE_HOME=f"{scratch}/state",
-                   PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
+                   PYTHON_KEYRING_BACKEND=secrets.FILE_BACKEND)
         if not os.environ.get("DISPLAY"):
             env["QT_QPA_PLATFORM"] = "offscreen"
         subprocess.run([sys.executable, "-m", "bench.cold_start", "--child", "setup"],

@@ -24,7 +24,6 @@ import platformdirs
 from nixpos.client import secrets
 from nixpos.server import cli
 
-FILE_KEYRING = "keyrings.alt.file.PlaintextKeyring"
 TILL_SIZE = (760, 720)
 
 
@@ -52,7 +51,7 @@ def till_environment(data_dir: Path) -> tuple[dict[str, str], str | None]:
         secrets.check_backend()
         return env, None
     except secrets.KeyringUnavailable:
-        env["PYTHON_KEYRING_BACKEND"] = FILE_KEYRING
+        env["PYTHON_KEYRING_BACKEND"] = secrets.FILE_BACKEND
         return env, ("No desktop keyring here: the demo tills keep their keys in a plain "
                      "0600 file (fine for a demo; see docs/deploy.md for a real till).")
 

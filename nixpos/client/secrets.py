@@ -15,11 +15,13 @@ import keyring.errors
 from keyring.backends import fail, null
 
 SERVICE = "nixpos"
+# The file backend IT may choose for a till with no desktop keyring: a 0600 file.
+FILE_BACKEND = "keyrings.alt.file.PlaintextKeyring"
 
 NO_KEYRING = (
     "No secure keyring is available to keep this till's key. Start a Secret Service "
     "(e.g. gnome-keyring) or, if this till has none, choose a file backend explicitly: "
-    "set PYTHON_KEYRING_BACKEND=keyrings.alt.file.PlaintextKeyring (a 0600 file) in the "
+    f"set PYTHON_KEYRING_BACKEND={FILE_BACKEND} (a 0600 file) in the "
     "till's environment. See docs/deploy.md."
 )
 

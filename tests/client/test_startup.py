@@ -70,7 +70,7 @@ def test_a_file_keyring_counts_only_when_chosen_explicitly(
         monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))  # no keyringrc.cfg there
         with pytest.raises(secrets.KeyringUnavailable):
             secrets.check_backend()
-        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", secrets.FILE_BACKEND)
         assert secrets.check_backend() is backend
     finally:
         keyring.set_keyring(previous)
@@ -170,7 +170,7 @@ def test_the_real_program_enrolls_then_starts_again_without_flags(
     live_server.app.wsgi_app = recording  # type: ignore[method-assign]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_STATE_HOME=str(tmp_path / "state"), NIXPOS_CONFIG_DIR=str(tmp_path / "cfg"),
-               PYTHON_KEYRING_BACKEND="keyrings.alt.file.PlaintextKeyring")
+               PYTHON_KEYRING_BACKEND=secrets.FILE_BACKEND)
 
     def run_till(*flags: str) -> str:
         """Start the till, wait for its first status call, stop it; the key it used."""

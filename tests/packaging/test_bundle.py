@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from nixpos.client import secrets
 from nixpos.quickstart import wait_for_port
 from tests.live_server import free_port
 
@@ -26,7 +27,7 @@ BUNDLE = Path(os.environ.get("NIXPOS_BUNDLE", "dist/nixpos")).resolve()
 pytestmark = pytest.mark.skipif(
     "NIXPOS_BUNDLE" not in os.environ or not (BUNDLE / "nixpos").exists(),
     reason="set NIXPOS_BUNDLE to a bundle built by `pyinstaller nixpos.spec` (.ci/run does)")
-FILE_KEYRING = "keyrings.alt.file.PlaintextKeyring"
+FILE_KEYRING = secrets.FILE_BACKEND
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:
