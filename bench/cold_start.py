@@ -35,7 +35,7 @@ def child_bare() -> None:
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QPushButton, QWidget
 
-    from nixpos.core.ticker import peak_rss_mb, process_age_s
+    from nixpos.client.diagnostics import peak_rss_mb, process_age_s
 
     app = QApplication(sys.argv[:1])
     window = QWidget()

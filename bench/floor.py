@@ -90,6 +90,18 @@ class Floor:
         self.db.dispose()
 
 
+async def unlock(till: Till, pin: str, timeout_s: float = 10.0) -> None:
+    """Type ``pin`` on ``till``'s keypad as a cashier would, and wait until it is unlocked."""
+    keypad = till.window.lock_screen.keypad
+    for key in [*pin, "Enter"]:
+        keypad.press(key)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not till.session.is_live:
+        if asyncio.get_running_loop().time() > deadline:
+            raise RuntimeError(f"not unlocked: {till.window.lock_screen.error.text()!r}")
+        await asyncio.sleep(0.005)
+
+
 def on_floor(work: Callable[[Floor], Awaitable[T]], *, in_process: bool = True,
              **policy: Any) -> T:
     """Run ``work`` on a fresh floor, on Qt's event loop (offscreen without a DISPLAY)."""

@@ -15,21 +15,20 @@ import asyncio
 import sys
 import time
 
-from bench.floor import Floor, on_floor
+from bench.floor import Floor, on_floor, unlock
 
 
 async def measure(floor: Floor, seconds: float) -> tuple[float, float, int]:
     till = floor.till("Till 1")
     till.window.show()
     till.controller.start()
-    if not await till.controller.unlock(floor.pins["Mealea Sok"]):
-        raise RuntimeError(till.window.lock_screen.error.text())
+    await unlock(till, floor.pins["Mealea Sok"])
     await asyncio.sleep(1.0)  # let the first poll and paints pass
-    polls_before = till.controller.polls
+    polls_before = till.state.polls
     cpu, wall = time.process_time(), time.perf_counter()
     await asyncio.sleep(seconds)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    polls = till.controller.polls - polls_before
+    polls = till.state.polls - polls_before
     if not till.session.is_live:
         raise RuntimeError("the session ended while idle: the measurement is void")
     await till.close()

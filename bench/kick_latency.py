@@ -15,15 +15,9 @@ import asyncio
 import sys
 import time
 
-from bench.floor import Floor, on_floor
+from bench.floor import Floor, on_floor, unlock
 from bench.unlock_scale import percentile
-from nixpos.client.till import Till
 from nixpos.core.session import Phase
-
-
-async def unlocked(till: Till, pin: str) -> None:
-    if not await till.controller.unlock(pin):
-        raise RuntimeError(till.window.lock_screen.error.text())
 
 
 async def measure(floor: Floor, kicks: int) -> list[float]:
@@ -42,16 +36,16 @@ async def measure(floor: Floor, kicks: int) -> list[float]:
     pin = floor.pins["Sokha Lim"]
     latencies = []
     for n in range(kicks):
-        await unlocked(till_a, pin)
+        await unlock(till_a, pin)
         await asyncio.sleep(0.2 + (n % 7) * 0.37)  # land at different points of A's poll cycle
         shown_at.clear()
-        await unlocked(till_b, pin)
+        await unlock(till_b, pin)
         replied = time.perf_counter()
         while not shown_at:
             await asyncio.sleep(0.005)
         latencies.append(shown_at[0] - replied)
-        await till_b.controller.lock()
-        till_a.controller.dismiss_banner()
+        till_b.window.active_screen.lock_button.click()
+        till_a.window.lock_screen.banner.dismiss_button.click()
     for till in (till_a, till_b):
         await till.close()
     return latencies

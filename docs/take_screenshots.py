@@ -94,7 +94,7 @@ async def scenes(floor: Floor, out: Path) -> None:
 
     till_1.window.active_screen.drawer_button.click()
     await settle()
-    dialog = till_1.controller._dialog
+    dialog = till_1.controller.dialog
     assert dialog is not None
     for digit in floor.pins["Mealea Sok"]:
         dialog.keypad.press(digit)

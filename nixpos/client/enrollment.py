@@ -12,8 +12,9 @@ import socket
 from dataclasses import dataclass
 
 from nixpos.client import secrets
-from nixpos.client.api import EnrollmentRefused, Offline, Refused, TillApi
+from nixpos.client.api import TillApi
 from nixpos.client.config import TillConfig, check_server_url
+from nixpos.core.answers import Ok, Refused
 
 log = logging.getLogger("nixpos.client")
 
@@ -47,17 +48,19 @@ async def enroll(profile: str, server_url: str, code: str, device: str) -> Enrol
         raise StartupError("Enter the enrollment code IT gave you.")
     api = TillApi(server_url)
     try:
-        data = await api.enroll(code.strip(), device.strip() or device_name(profile),
-                                os_description())
-    except EnrollmentRefused as error:
-        raise StartupError(error.message) from error
-    except Offline as error:
-        raise StartupError(f"Cannot reach the server at {server_url}. Check the address "
-                           "and that nixpos-server is running.") from error
-    except Refused as error:
-        raise StartupError(error.message) from error
+        outcome = await api.enroll(code.strip(), device.strip() or device_name(profile),
+                                   os_description())
     finally:
         await api.aclose()
+    if isinstance(outcome, Refused):
+        raise StartupError(outcome.message)
+    if not isinstance(outcome, Ok):
+        raise StartupError(f"Cannot reach the server at {server_url}. Check the address "
+                           "and that nixpos-server is running.")
+    data = outcome.body
+    if not isinstance(data.get("terminal_key"), str):
+        raise StartupError(f"The server at {server_url} did not answer like a nixpos server. "
+                           "Check the address.")
     secrets.store_key(profile, data["terminal_key"])
     config = TillConfig(server_url, data["terminal"]["name"], data["tenant"]["code"],
                         data["tenant"]["name"])

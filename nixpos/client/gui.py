@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 
 from nixpos.client import window as till_window
 from nixpos.client.config import TillConfig
+from nixpos.client.diagnostics import startup_report
 from nixpos.client.resources import stylesheet
 from nixpos.client.views.main_window import MainWindow
-from nixpos.core.ticker import startup_report
 
 log = logging.getLogger("nixpos.client")
 EXPOSE_WAIT_S = 0.5

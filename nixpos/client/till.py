@@ -24,9 +24,9 @@ from nixpos.client.enrollment import Enrolled, StartupError, device_name, enroll
 from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.window import name_window, prepare_window, show_window
-from nixpos.core.policy import Policy
 from nixpos.core.session import TillSession
 from nixpos.core.ticker import BootTicker, Ticker
+from nixpos.core.till_state import TillState
 
 log = logging.getLogger("nixpos.client")
 
@@ -35,13 +35,19 @@ log = logging.getLogger("nixpos.client")
 class Till:
     window: MainWindow
     api: TillApi
-    session: TillSession
+    state: TillState
     controller: TillController
     activity: ActivityFilter
 
+    @property
+    def session(self) -> TillSession:
+        return self.state.session
+
     async def close(self) -> None:
+        """Stop polling, end the live session on the server, and let go of the network."""
         await self.controller.stop()
         await self.controller.settle()
+        await self.controller.shutdown()
         await self.api.aclose()
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -53,18 +59,18 @@ def build_till(enrolled: Enrolled, *, kiosk: bool, ticker: Ticker | None = None,
                window: MainWindow | None = None) -> Till:
     """The whole till for one enrolled profile, in ``window`` if it is already on screen;
     the caller shows it (if need be) and starts it."""
-    ticker = ticker or BootTicker()
     config = enrolled.config
     api = TillApi(config.server_url, enrolled.key, transport=transport)
-    session = TillSession(Policy(), ticker)
+    state = TillState(ticker or BootTicker(), till=config.terminal_name,
+                      shop=config.tenant_name)
     window = window or prepare_window(config, kiosk=kiosk)
-    controller = TillController(window, api, session, ticker)
-    activity = ActivityFilter(session.activity)
+    controller = TillController(window, api, state)
+    activity = ActivityFilter(controller.activity)
     app = QApplication.instance()
     if isinstance(app, QApplication):
         activity.install(app)
     controller.quit_allowed.connect(window.close)
-    return Till(window, api, session, controller, activity)
+    return Till(window, api, state, controller, activity)
 
 
 async def ensure_enrolled(args: argparse.Namespace) -> Enrolled | None:

@@ -28,10 +28,7 @@ def prepare_window(config: TillConfig, *, kiosk: bool) -> MainWindow:
 
 def name_window(window: MainWindow, till: str, shop: str) -> None:
     """Put the till's and shop's names wherever the screens show them."""
-    window.setWindowTitle(f"nixpos — {till}")
-    window.lock_screen.shop.setText(shop)
-    window.lock_screen.till.setText(till)
-    window.active_screen.till.setText(till)
+    window.show_names(till, shop)
 
 
 def show_window(window: MainWindow, args: argparse.Namespace) -> None:

@@ -1,12 +1,10 @@
-"""Actions a cashier may not do alone: each needs a manager's approval (SPEC rule 10b)."""
+"""Actions a cashier may not do alone: each needs a manager's approval (SPEC rule 10b).
+
+Their names are fixed on the wire; what a person reads for each is in ``core.words``.
+"""
 
 from __future__ import annotations
 
-APPROVAL_ACTIONS: dict[str, str] = {
-    "void_line": "Void a line",
-    "refund": "Refund",
-    "discount": "Discount",
-    "open_drawer": "Open drawer without a sale",
-    "close_kiosk": "Close the till program",
-}
+APPROVAL_ACTIONS: tuple[str, ...] = ("void_line", "refund", "discount", "open_drawer",
+                                     "close_kiosk")
 APPROVAL_TTL_S = 60

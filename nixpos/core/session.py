@@ -6,7 +6,7 @@
 
 Time comes from an injected ``Ticker`` (CLOCK_BOOTTIME in production), so
 the idle timer is exact in tests without sleeping. The machine never talks
-to the network: the controller feeds it what the server said
+to the network: ``core.till_state`` feeds it what the server said
 (``apply_server``) and asks it whether the next poll must carry activity
 (``take_activity``). Misuse — a transition from the wrong state — raises
 ``SessionStateError``. Observers registered with ``subscribe`` hear every
@@ -15,13 +15,12 @@ change of phase.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
+from nixpos.core.answers import Person, ServerSession, SessionEnd
 from nixpos.core.policy import Policy
 from nixpos.core.reasons import EndReason
 from nixpos.core.ticker import Ticker
@@ -36,37 +35,6 @@ class Phase(enum.Enum):
 
 class SessionStateError(RuntimeError):
     """A transition was asked for from a state that does not allow it."""
-
-
-@dataclass(frozen=True)
-class Person:
-    id: int
-    name: str
-    role: str
-
-
-@dataclass(frozen=True)
-class SessionEnd:
-    """How the last session ended: what the kick banner tells."""
-
-    reason: EndReason
-    staff: str | None = None  # whose session it was
-    by: str | None = None  # who caused it
-    on: str | None = None  # on which till (for signed_in_elsewhere)
-    at: datetime | None = None
-
-    @classmethod
-    def from_server(cls, session: dict[str, Any]) -> SessionEnd:
-        """From an ended ``Session`` of SPEC §3."""
-        by, on = session.get("ended_by"), session.get("ended_on")
-        at = session.get("ended_at")
-        return cls(
-            reason=EndReason(session["reason"]),
-            staff=session["staff"]["name"],
-            by=by["name"] if by else None,
-            on=on["name"] if on else None,
-            at=datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None,
-        )
 
 
 class TillSession:
@@ -115,14 +83,13 @@ class TillSession:
         self._require(Phase.UNLOCKING)
         self._enter(Phase.LOCKED)
 
-    def unlocked(self, token: str, session: dict[str, Any]) -> None:
+    def unlocked(self, token: str, session: ServerSession) -> None:
         """The server's unlock answer: a fresh session starts and any banner is cleared."""
         self._require(Phase.UNLOCKING)
-        staff = session["staff"]
         self.token = token
-        self.session_id = session["id"]
-        self.person = Person(staff["id"], staff["name"], staff["role"])
-        self.override = bool(session.get("override"))
+        self.session_id = session.id
+        self.person = session.person
+        self.override = session.override
         self.banner = None
         self._last_activity = self._ticker.seconds()
         self._activity_pending = False
@@ -172,9 +139,15 @@ class TillSession:
     # -- ending --------------------------------------------------------------
 
     def lock(self, end: SessionEnd) -> None:
-        """End the session locally; every reason but a manual lock raises the banner."""
+        """End the session locally; every reason but a manual lock raises the banner.
+
+        An idle end remembers the timeout that ran out, so the banner names it
+        even after the policy changes.
+        """
         if self.phase is Phase.LOCKED:
             return
+        if end.reason is EndReason.IDLE_TIMEOUT and end.idle_timeout_s is None:
+            end = dataclasses.replace(end, idle_timeout_s=self.policy.idle_timeout_s)
         self.token = None
         self.session_id = None
         self.person = None
@@ -185,12 +158,12 @@ class TillSession:
             self.banner = end
         self._enter(Phase.LOCKED)
 
-    def apply_server(self, session: dict[str, Any]) -> None:
+    def apply_server(self, session: ServerSession) -> None:
         """What a poll (or activity call) said: an ended session locks the till."""
-        if not self.is_live or session.get("id") != self.session_id:
+        if not self.is_live or session.id != self.session_id:
             return
-        if session.get("state") == "ended":
-            self.lock(SessionEnd.from_server(session))
+        if session.end is not None:
+            self.lock(session.end)
 
     def dismiss_banner(self) -> None:
         self.banner = None

@@ -62,25 +62,49 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="package")
 def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """One asyncio loop on Qt's, for the client tests.
-
-    ``already_running``: pytest-qt and ``qtbot`` drive Qt's event loop, and
-    asyncio must count as running whenever they do, or a background task
-    stepping during pytest-qt's own event processing finds no running loop.
-    Undone at the end, so later tests (the browser's) find no loop running.
-    """
-    event_loop = qasync.QEventLoop(qapp, already_running=True)
+    """One asyncio loop on Qt's, for the client tests (see ``pytest_pyfunc_call``)."""
+    event_loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(event_loop)
     yield event_loop
-    asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
+    event_loop.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run a test that uses the loop *inside* it, so asyncio counts as running while
+    the test's taps and ``qtbot`` waits let Qt run (and with it the till's tasks).
+
+    The loop starts and stops through qasync's own ``run_until_complete``; nothing
+    marks it running by hand.
+    """
+    if "loop" not in pyfuncitem.fixturenames:
+        return None
+    event_loop: qasync.QEventLoop = pyfuncitem.funcargs["loop"]
+    args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    done: asyncio.Future[None] = event_loop.create_future()
+
+    def body() -> None:
+        try:
+            pyfuncitem.obj(**args)
+        except BaseException as failure:
+            done.set_exception(failure)
+        else:
+            done.set_result(None)
+
+    event_loop.call_soon(body)
+    event_loop.run_until_complete(done)
+    return True
 
 
 @pytest.fixture
 def run(loop: qasync.QEventLoop, qtbot: QtBot) -> Callable[[Awaitable[Any]], Any]:
-    """Drive a coroutine to its end by letting Qt (and so asyncio) run."""
+    """Drive a coroutine to its end: inside a test the loop runs and Qt is let run until
+    it is done; in a fixture's set-up or tear-down the loop runs just for it."""
 
     def drive(work: Awaitable[Any], timeout_s: float = 15.0) -> Any:
+        if not loop.is_running():
+            return loop.run_until_complete(asyncio.wait_for(work, timeout_s))
         task = asyncio.ensure_future(work)
         qtbot.waitUntil(task.done, timeout=int(timeout_s * 1000))
         return task.result()

@@ -131,7 +131,7 @@ def test_manager_override_unlocks_a_till_the_manager_is_not_assigned_to(
 ) -> None:
     till = make_till("Till 2")
     till.window.lock_screen.override_button.click()
-    dialog = till.controller._dialog
+    dialog = till.controller.dialog
     assert dialog is not None and dialog.isModal()
     for digit in live_shop.pins["Mealea Sok"]:
         dialog.keypad.press(digit)
@@ -151,12 +151,12 @@ def test_open_drawer_needs_a_manager_and_the_cashier_stays(
     till = make_till("Till 1")
     unlock(run, till, live_shop.pins["Mealea Sok"])
     till.window.active_screen.drawer_button.click()
-    dialog = till.controller._dialog
+    dialog = till.controller.dialog
     assert dialog is not None
     for digit in live_shop.pins["Dara Chan"]:
         dialog.keypad.press(digit)
     dialog.keypad.press("Enter")
-    run(until(lambda: till.controller._dialog is None))
+    run(until(lambda: till.controller.dialog is None))
     assert till.window.active_screen.notice.text() == (
         "Open drawer without a sale — approved by Dara Chan.")
     assert till.session.person is not None and till.session.person.name == "Mealea Sok"
@@ -197,7 +197,7 @@ def test_a_server_outage_shows_offline_and_signs_nobody_out(
     till = make_till("Till 1")
     unlock(run, till, live_shop.pins["Mealea Sok"])
     live_server.stop()
-    run(until(lambda: not till.controller.online, timeout=4))
+    run(until(lambda: not till.state.connection.online, timeout=4))
     assert till.window.active_screen.connection.text() == "Offline — reconnecting"
     assert till.session.is_live
     # While the till cannot hear, a manager ends its session from the back office.
@@ -207,6 +207,62 @@ def test_a_server_outage_shows_offline_and_signs_nobody_out(
     session_id = till.session.session_id
     live_server.start()
     admin_post(live_server, token, f"pos-sessions/{session_id}/end")
-    run(until(lambda: till.controller.online, timeout=10))
-    run(until(lambda: till.session.phase is Phase.LOCKED, timeout=4))
+    # Back within 2 × poll_interval_s (1 s here) of the server answering again.
+    run(until(lambda: till.state.connection.online, timeout=2 * 1 + 0.5))
+    run(until(lambda: till.session.phase is Phase.LOCKED, timeout=2))
     assert "ended Mealea Sok's session from the back office" in (banner(till) or "")
+
+
+def test_clearing_a_lockout_in_the_back_office_reaches_the_locked_till_within_a_poll(
+    live_shop: Shop, live_server: LiveServer, make_till: MakeTill, run: Run
+) -> None:
+    fast_polls(live_shop)
+    till = make_till("Till 2")
+    for _ in range(5):
+        type_pin(till, "13572460")
+        run(till.controller.settle())
+    keypad = till.window.lock_screen.keypad
+    assert not keypad.isEnabled() and not till.window.lock_screen.override_button.isEnabled()
+    token = admin_token(live_server, "dara@lumiere.example")
+    admin_post(live_server, token, f"terminals/{live_shop.till_ids['Till 2']}/clear-lockout")
+    run(until(keypad.isEnabled, timeout=1 + 0.5))
+    assert till.window.lock_screen.override_button.isEnabled()
+    assert till.window.lock_screen.error.text() == ""
+
+
+def session_ends(shop: Shop, terminal: str) -> list[dict[str, Any]]:
+    """The audit log's session ends on ``terminal``, newest first."""
+    token = shop.login("sokha@lumiere.example")
+    events = shop.admin("GET", "audit?limit=50", token).json["events"]
+    return [e["detail"] | {"actor": (e["actor"] or {}).get("name")} for e in events
+            if e["kind"] == "session_ended" and e["terminal"]["name"] == terminal]
+
+
+def test_a_lock_while_the_server_is_down_reaches_it_when_it_is_back(
+    live_shop: Shop, live_server: LiveServer, make_till: MakeTill, run: Run
+) -> None:
+    fast_polls(live_shop)
+    till = make_till("Till 1")
+    unlock(run, till, live_shop.pins["Mealea Sok"])
+    session_id = till.session.session_id
+    live_server.stop()
+    till.window.active_screen.lock_button.click()
+    assert till.window.is_locked_view
+    run(until(lambda: not till.state.connection.online, timeout=3))
+    assert till.state.pending_ends  # still owed to the server
+    live_server.start()
+    run(until(lambda: not till.state.pending_ends, timeout=2 * 1 + 1))
+    ends = session_ends(live_shop, "Till 1")
+    assert ends[0]["session_id"] == session_id and ends[0]["reason"] == "logout"
+    assert ends[0]["actor"] == "Mealea Sok"
+
+
+def test_closing_the_program_ends_the_session_on_the_server(
+    live_shop: Shop, make_till: MakeTill, run: Run
+) -> None:
+    till = make_till("Till 1")
+    unlock(run, till, live_shop.pins["Mealea Sok"])
+    session_id = till.session.session_id
+    run(till.close())
+    ends = session_ends(live_shop, "Till 1")
+    assert ends[0]["session_id"] == session_id and ends[0]["reason"] == "logout"

@@ -130,7 +130,7 @@ def test_the_banner_shows_its_text_and_dismisses(qtbot: QtBot) -> None:
 def test_the_idle_warning_counts_down_and_offers_to_stay(qtbot: QtBot) -> None:
     warning = IdleWarning()
     qtbot.addWidget(warning)
-    warning.show_countdown(59)
+    warning.show_countdown("This register locks in 0:59")
     assert warning.countdown.text() == "This register locks in 0:59"
     with qtbot.waitSignal(warning.stay):
         qtbot.mouseClick(warning.stay_button, Qt.MouseButton.LeftButton)

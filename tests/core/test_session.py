@@ -7,20 +7,25 @@ from typing import Any
 
 import pytest
 
-from nixpos.core.banner import banner_text
+from nixpos.core import words
+from nixpos.core.answers import ServerSession, SessionEnd, parse_session
 from nixpos.core.policy import Policy
 from nixpos.core.reasons import EndReason
-from nixpos.core.session import Phase, SessionEnd, SessionStateError, TillSession
+from nixpos.core.session import Phase, SessionStateError, TillSession
 from nixpos.core.ticker import BootTicker, FakeTicker
 
 POLICY = Policy(idle_timeout_s=900, warning_s=60)
 
 
-def server_session(state: str = "active", **ended: Any) -> dict[str, Any]:
+def server_session(state: str = "active", **ended: Any) -> ServerSession:
     body: dict[str, Any] = {"id": 7, "state": state, "override": False,
                             "staff": {"id": 3, "name": "Mealea Sok", "role": "cashier"},
                             "terminal": {"id": 1, "name": "Till 1"}}
-    return body | ended
+    return parse_session(body | ended)
+
+
+def banner_text(end: SessionEnd, idle_timeout_s: int, tz: Any = None) -> str | None:
+    return words.banner(end, idle_timeout_s, tz)
 
 
 def active(ticker: FakeTicker, policy: Policy = POLICY) -> TillSession:
@@ -106,6 +111,7 @@ def test_the_till_locks_at_zero_with_idle_timeout(ticker: FakeTicker) -> None:
     assert phase(session) is Phase.LOCKED
     assert session.banner is not None and session.banner.reason is EndReason.IDLE_TIMEOUT
     assert session.banner.staff == "Mealea Sok"
+    assert session.banner.idle_timeout_s == 900  # the timeout that ran out, kept
     assert session.token is None
 
 
@@ -242,10 +248,24 @@ def test_banner_times_are_local() -> None:
 
 
 @pytest.mark.parametrize(("seconds", "words"), [(60, "1 minute"), (600, "10 minutes"),
-                                                (5, "5 seconds")])
+                                                (5, "5 seconds"), (1, "1 second")])
 def test_idle_copy_names_the_policy_duration(seconds: int, words: str) -> None:
     assert banner_text(SessionEnd(EndReason.IDLE_TIMEOUT), seconds) == (
         f"Locked after {words} without activity.")
+
+
+def test_idle_copy_names_the_timeout_that_locked_even_after_a_policy_change() -> None:
+    end = SessionEnd(EndReason.IDLE_TIMEOUT, idle_timeout_s=20)
+    assert banner_text(end, 900) == "Locked after 20 seconds without activity."
+
+
+def test_a_reason_the_till_does_not_know_still_says_the_register_was_locked() -> None:
+    end = parse_session({"id": 7, "state": "ended", "reason": "quantum_flux",
+                         "staff": {"id": 3, "name": "Mealea Sok", "role": "cashier"},
+                         "ended_at": "2026-01-05T14:03:00Z"}).end
+    assert end is not None and end.reason is None
+    assert banner_text(end, 900, UTC) == (
+        "Mealea Sok's session ended at 14:03. This register was locked.")
 
 
 def test_a_manual_lock_has_no_banner_text() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -11,7 +13,9 @@ from PySide6.QtWidgets import (
 )
 
 from nixpos.client.views.widgets import CENTER, RIGHT, button, label
-from nixpos.core.lockout import format_wait
+
+if TYPE_CHECKING:
+    from nixpos.core.till_state import ActiveView
 
 
 class ActiveScreen(QWidget):
@@ -65,15 +69,12 @@ class ActiveScreen(QWidget):
         page.addLayout(header)
         page.addWidget(self.sale, 1)
 
-    def show_person(self, name: str, role: str, override: bool) -> None:
-        self.person.setText(name)
-        self.role.setText(role.capitalize() + (" · manager override" if override else ""))
-        self.notice.clear()
-
-    def show_remaining(self, seconds: int) -> None:
-        self.countdown.setText(f"Locks in {format_wait(seconds)} if idle")
-
-    def show_online(self, online: bool) -> None:
-        self.connection.setText("Online" if online else "Offline — reconnecting")
-        self.connection.setProperty("offline", not online)
-        self.connection.style().polish(self.connection)
+    def show_view(self, view: ActiveView) -> None:
+        self.person.setText(view.person)
+        self.role.setText(view.role)
+        self.countdown.setText(view.countdown)
+        self.notice.setText(view.notice)
+        self.connection.setText(view.connection)
+        if self.connection.property("offline") != view.offline:
+            self.connection.setProperty("offline", view.offline)
+            self.connection.style().polish(self.connection)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from nixpos.client.views.widgets import CENTER, button, label
-from nixpos.core.lockout import format_wait
 
 
 class IdleWarning(QFrame):
@@ -27,5 +26,5 @@ class IdleWarning(QFrame):
         box.addStretch(1)
         self.hide()
 
-    def show_countdown(self, seconds: int) -> None:
-        self.countdown.setText(f"This register locks in {format_wait(seconds)}")
+    def show_countdown(self, text: str) -> None:
+        self.countdown.setText(text)

@@ -57,8 +57,9 @@ class PinKeypad(QWidget):
         return self._digits
 
     def set_pin_length(self, length: int) -> None:
-        self._pin_length = length
-        self.clear()
+        if length != self._pin_length:
+            self._pin_length = length
+            self.clear()
 
     def clear(self) -> None:
         self._digits = ""

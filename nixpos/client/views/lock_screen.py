@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.banner import KickBanner
 from nixpos.client.views.keypad import PinKeypad
 from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+
+if TYPE_CHECKING:
+    from nixpos.core.till_state import LockView
 
 
 class LockScreen(QWidget):
@@ -28,6 +33,9 @@ class LockScreen(QWidget):
         self.keypad.submitted.connect(self.pin_entered.emit)
         self.error = label("ErrorLine", align=CENTER, wrap=True)
         self.override_button = button("OverrideButton", "Manager override", height=56)
+        # The keypad keeps the keyboard: a tap on a button must not take it away.
+        self.override_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.banner.dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.override_button.clicked.connect(self.override_requested.emit)
 
         header = QHBoxLayout()
@@ -52,6 +60,20 @@ class LockScreen(QWidget):
         page.addStretch(1)
         page.addLayout(middle)
         page.addStretch(1)
+
+    def show_view(self, view: LockView) -> None:
+        self.prompt.setText(view.prompt)
+        self.show_error(view.error)
+        self.banner.show_text(view.banner)
+        self.offline.setVisible(view.offline)
+        self.override_button.setEnabled(view.override_enabled)
+        self.keypad.set_pin_length(view.pin_length)
+        if view.keypad_enabled != self.keypad.isEnabled():
+            self.keypad.setEnabled(view.keypad_enabled)
+            if view.keypad_enabled:
+                self.keypad.setFocus()  # typing works again at once, no tap needed
+            else:
+                self.keypad.clear()
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from nixpos.client.views.active_screen import ActiveScreen
 from nixpos.client.views.idle_warning import IdleWarning
 from nixpos.client.views.lock_screen import LockScreen
+
+if TYPE_CHECKING:  # the early paint loads Qt and the views only
+    from nixpos.core.till_state import TillView
 
 
 class MainWindow(QMainWindow):
@@ -27,6 +32,27 @@ class MainWindow(QMainWindow):
         self.warning = IdleWarning(self)
         self.may_close = True  # kiosk mode turns this off until a manager allows it
 
+    def show_view(self, view: TillView) -> None:
+        """Show ``view``: the till's names, its screen and the idle warning."""
+        self.show_names(view.till, view.shop)
+        self.lock_screen.show_view(view.lock)
+        if view.active is None:
+            if not self.is_locked_view:
+                self.show_locked()
+        else:
+            self.active_screen.show_view(view.active)
+            if self.is_locked_view:
+                self.show_active()
+        self.show_warning(view.warning is not None)
+        if view.warning is not None:
+            self.warning.show_countdown(view.warning)
+
+    def show_names(self, till: str, shop: str) -> None:
+        self.setWindowTitle(f"nixpos — {till}")
+        self.lock_screen.shop.setText(shop)
+        self.lock_screen.till.setText(till)
+        self.active_screen.till.setText(till)
+
     def show_locked(self) -> None:
         self.warning.hide()
         self.pages.setCurrentWidget(self.lock_screen)
@@ -36,6 +62,8 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.active_screen)
 
     def show_warning(self, visible: bool) -> None:
+        if visible == self.warning.isVisible():
+            return
         self.warning.setGeometry(self.rect())
         self.warning.setVisible(visible)
         if visible:
@@ -48,6 +76,14 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.warning.setGeometry(self.rect())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys no widget took (focus may sit nowhere after the keypad was disabled) go
+        to the lock screen's keypad, so a physical keyboard always types the PIN."""
+        if self.is_locked_view:
+            self.lock_screen.keypad.keyPressEvent(event)
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.may_close:

@@ -1,0 +1,646 @@
+"""The whole till as a Qt-free state machine: events in, a view and server calls out.
+
+``TillState`` owns everything the till knows between two events: the session
+(``core.session.TillSession``), whether the server answers, the keypad
+lockout, whether this till was deactivated, the line of error text, the
+manager's PIN dialog, and sessions it still has to end on the server. It
+never does I/O. The client feeds it:
+
+- what a person did (``pin_entered``, ``lock_pressed``, ``activity`` …), and
+  ``tick`` as time passes;
+- what the server answered to a call it asked for (``answered``).
+
+and reads back:
+
+- ``Command``\\s: server calls to make now (the answer comes back through
+  ``answered``) and ``Quit``; the background loop asks for its next call with
+  ``background_call`` and waits ``next_delay_s`` between calls;
+- ``view()``: everything the screens show, as plain values and finished
+  sentences (``core.words``).
+
+So every rule of the till is tested here without Qt, a network or sleeping.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import Any
+
+from nixpos.core import words
+from nixpos.core.answers import (
+    BadAnswer,
+    Ok,
+    Outcome,
+    Refused,
+    SessionEnd,
+    Unreachable,
+    parse_approval,
+    parse_policy,
+    parse_session,
+    parse_status,
+    parse_unlocked,
+)
+from nixpos.core.policy import Policy
+from nixpos.core.reasons import EndReason
+from nixpos.core.session import Phase, TillSession
+from nixpos.core.ticker import Ticker
+
+log = logging.getLogger("nixpos.till")
+
+# A till that can do nothing until IT acts (deactivated, not enrolled) asks rarely.
+IDLE_REFRESH_S = 30.0
+Json = dict[str, Any]
+
+
+# -- what the till asks of the server --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unlock:
+    pin: str
+    override: bool
+
+
+@dataclass(frozen=True)
+class Poll:
+    """The session poll; the activity call when the person was active since the last."""
+
+    token: str
+    session_id: int
+    activity: bool
+
+
+@dataclass(frozen=True)
+class FetchStatus:
+    """``GET /terminal`` while locked: names, policy, keypad lockout."""
+
+    pin_epoch: int  # PIN answers heard when it was sent: dates the lockout it tells
+
+
+@dataclass(frozen=True)
+class EndSession:
+    """End a session on the server (a lock, or closing the program); retried until heard."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class Approve:
+    token: str
+    pin: str
+    action: str
+    detail: Json = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class UseApproval:
+    token: str
+    approval_id: int
+    action: str
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Quit:
+    """A manager allowed closing the till program."""
+
+
+Command = Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
+
+# Refusals that mean the server no longer knows this session.
+SESSION_GONE = frozenset({"invalid_token", "session_ended"})
+# Refusals that mean the server no longer knows this till.
+TILL_GONE = frozenset({"invalid_terminal", "tenant_mismatch"})
+# Refusals about the till itself rather than a PIN.
+TILL_REFUSALS = TILL_GONE | {"terminal_deactivated", "terminal_locked"}
+
+
+def _unreachable_words(outcome: Unreachable) -> str:
+    return words.NOT_UNDERSTOOD if outcome.garbled else words.OFFLINE
+
+
+# -- the parts ---------------------------------------------------------------------------
+
+
+class Connection:
+    """Whether the last call got an answer, and how soon to try again when not."""
+
+    def __init__(self) -> None:
+        self.online = True
+        self.failures = 0
+
+    def answered(self) -> bool:
+        """Record an answer; True if the server was unreachable until now."""
+        back = not self.online
+        if back:
+            log.info("server reachable again")
+        self.online, self.failures = True, 0
+        return back
+
+    def failed(self, why: str) -> None:
+        if self.online:
+            log.info("server unreachable: %s", why)
+        self.online = False
+        self.failures += 1
+
+    def retry_delay_s(self, poll_interval_s: int) -> float:
+        """Once after one poll interval, then every two: back within 2 × the interval."""
+        return float(poll_interval_s * (1 if self.failures <= 1 else 2))
+
+
+class KeypadLockout:
+    """The keypad lockout after failed PINs (SPEC rule 11), counting down on the ticker."""
+
+    def __init__(self, ticker: Ticker) -> None:
+        self._ticker = ticker
+        self._open_at: float | None = None
+
+    def lock_for(self, seconds: int) -> None:
+        self._open_at = self._ticker.seconds() + seconds if seconds > 0 else None
+
+    def remaining_s(self) -> int:
+        if self._open_at is None:
+            return 0
+        left = math.ceil(self._open_at - self._ticker.seconds())
+        if left <= 0:
+            self._open_at = None
+            return 0
+        return left
+
+
+class DialogPurpose(enum.Enum):
+    OVERRIDE_UNLOCK = "override_unlock"
+    APPROVAL = "approval"
+
+
+@dataclass
+class Dialog:
+    """The modal asking for a manager's PIN: what for, and what it says."""
+
+    id: int
+    purpose: DialogPurpose
+    title: str
+    text: str
+    action: str = ""
+    detail: Json = field(default_factory=dict)
+    error: str = ""
+    busy: bool = False  # a PIN is with the server
+
+
+# -- what the screens show ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LockView:
+    prompt: str
+    error: str
+    banner: str | None
+    keypad_enabled: bool
+    override_enabled: bool
+    offline: bool
+    pin_length: int
+
+
+@dataclass(frozen=True)
+class ActiveView:
+    person: str
+    role: str
+    countdown: str
+    connection: str
+    offline: bool
+    notice: str
+
+
+@dataclass(frozen=True)
+class DialogView:
+    id: int
+    title: str
+    text: str
+    error: str
+    keypad_enabled: bool
+    pin_length: int
+
+
+@dataclass(frozen=True)
+class TillView:
+    till: str
+    shop: str
+    lock: LockView
+    active: ActiveView | None  # the signed-in screen; None shows the lock screen
+    warning: str | None  # the idle warning's countdown while it shows
+    dialog: DialogView | None
+
+
+# -- the machine -----------------------------------------------------------------------------
+
+
+class TillState:
+    def __init__(self, ticker: Ticker, *, till: str = "", shop: str = "",
+                 policy: Policy | None = None) -> None:
+        self.session = TillSession(policy or Policy(), ticker)
+        self.connection = Connection()
+        self.lockout = KeypadLockout(ticker)
+        self.till = till
+        self.shop = shop
+        self.deactivated = False  # for good: until IT enrolls this till again
+        self.unenrolled = False  # the server no longer knows this till's key
+        self.error = ""
+        self._error_is_offline = False
+        self.notice = ""
+        self.dialog: Dialog | None = None
+        self.pending_ends: list[str] = []  # session tokens to end on the server
+        self.pin_epoch = 0  # PIN answers heard so far
+        self.polls = 0  # session polls answered (for the log and benchmarks)
+        self._dialog_ids = itertools.count(1)
+        self.session.subscribe(self._on_phase)
+
+    @property
+    def policy(self) -> Policy:
+        return self.session.policy
+
+    @property
+    def usable(self) -> bool:
+        """Whether this till may be unlocked at all (IT has not cut it off)."""
+        return not (self.deactivated or self.unenrolled)
+
+    # -- a person's input ----------------------------------------------------------------
+
+    def pin_entered(self, pin: str) -> list[Command]:
+        """A PIN typed on the lock screen (not while a dialog asks for a manager's)."""
+        if (self.session.phase is not Phase.LOCKED or not self._keypad_open()
+                or self.dialog is not None):
+            return []
+        self.session.begin_unlock()
+        self._set_error("")
+        return [Unlock(pin, override=False)]
+
+    def override_pressed(self) -> list[Command]:
+        if self.session.phase is Phase.LOCKED and self._keypad_open():
+            self._open_dialog(DialogPurpose.OVERRIDE_UNLOCK, words.OVERRIDE_TITLE,
+                              words.OVERRIDE_TEXT)
+        return []
+
+    def approval_requested(self, action: str, detail: Json | None = None) -> list[Command]:
+        """A cashier asks to do ``action``: a manager's PIN must approve it."""
+        person = self.session.person
+        if self.session.is_live and person is not None:
+            self._open_dialog(DialogPurpose.APPROVAL, words.approval_title(action),
+                              words.approval_text(person.name), action=action,
+                              detail=detail or {})
+        return []
+
+    def dialog_pin(self, pin: str) -> list[Command]:
+        dialog = self.dialog
+        if dialog is None or dialog.busy or self.lockout.remaining_s():
+            return []
+        if dialog.purpose is DialogPurpose.OVERRIDE_UNLOCK:
+            if self.session.phase is not Phase.LOCKED or not self.usable:
+                return []
+            self.session.begin_unlock()
+            command: Command = Unlock(pin, override=True)
+        else:
+            token = self.session.token
+            if token is None:
+                self.dialog = None
+                return []
+            command = Approve(token, pin, dialog.action, dialog.detail)
+        dialog.busy, dialog.error = True, ""
+        return [command]
+
+    def dialog_cancelled(self, dialog_id: int) -> list[Command]:
+        if self.dialog is not None and self.dialog.id == dialog_id:
+            self.dialog = None
+        return []
+
+    def lock_pressed(self) -> list[Command]:
+        """Lock now; the server hears it as soon as it can be reached (no ghost sessions)."""
+        token = self.session.token
+        if token is not None:
+            self.pending_ends.append(token)
+        self.session.lock(SessionEnd(EndReason.LOGOUT))
+        return []
+
+    def close_requested(self) -> list[Command]:
+        """Closing the kiosk needs a manager: one signed in, or one who approves."""
+        person = self.session.person
+        if person is None:
+            self._set_error(words.CLOSE_NEEDS_MANAGER)
+            return []
+        if person.can_approve:
+            return [Quit()]
+        return self.approval_requested("close_kiosk")
+
+    def banner_dismissed(self) -> list[Command]:
+        self.session.dismiss_banner()
+        return []
+
+    def activity(self) -> None:
+        self.session.activity()
+
+    def tick(self) -> None:
+        """Time passes: the idle warning and the idle lock."""
+        self.session.tick()
+
+    def shutdown(self) -> list[Command]:
+        """The program is closing: end the live session on the server first."""
+        token = self.session.token
+        if token is not None:
+            self.pending_ends.append(token)
+            self.session.lock(SessionEnd(EndReason.LOGOUT))
+        return [EndSession(t) for t in self.pending_ends]
+
+    # -- the background loop --------------------------------------------------------------
+
+    def background_call(self) -> Command:
+        """What the background loop asks next."""
+        if self.pending_ends:
+            return EndSession(self.pending_ends[0])
+        token, session_id = self.session.token, self.session.session_id
+        if self.session.is_live and token is not None and session_id is not None:
+            return Poll(token, session_id, self.session.take_activity())
+        return FetchStatus(self.pin_epoch)
+
+    def next_delay_s(self) -> float:
+        interval = self.policy.poll_interval_s
+        if not self.connection.online:
+            return self.connection.retry_delay_s(interval)
+        if self.pending_ends:
+            return 0.0
+        if not self.usable and not self.session.is_live:
+            return IDLE_REFRESH_S
+        return float(interval)
+
+    # -- the server's answers ---------------------------------------------------------------
+
+    def answered(self, command: Command, outcome: Outcome) -> list[Command]:
+        """What the server said to ``command``; returns the calls that follow from it."""
+        if isinstance(outcome, Unreachable):
+            self.connection.failed(outcome.why)
+        elif self.connection.answered():
+            self._back_online()
+        try:
+            return self._answered(command, outcome)
+        except BadAnswer as error:
+            log.warning("not understood: %s to %s", error, type(command).__name__)
+            self.connection.failed(f"answer not understood ({error})")
+            return self._answered(command, Unreachable(str(error), garbled=True))
+
+    def _answered(self, command: Command, outcome: Outcome) -> list[Command]:
+        match command:
+            case Unlock():
+                self._unlock_answered(command, outcome)
+            case Poll():
+                self._poll_answered(command, outcome)
+            case FetchStatus():
+                self._status_answered(command, outcome)
+            case EndSession():
+                if not isinstance(outcome, Unreachable) and command.token in self.pending_ends:
+                    self.pending_ends.remove(command.token)
+            case Approve():
+                return self._approve_answered(command, outcome)
+            case UseApproval():
+                return self._use_answered(command, outcome)
+        return []
+
+    def _unlock_answered(self, command: Unlock, outcome: Outcome) -> None:
+        if self.session.phase is not Phase.UNLOCKING:
+            return
+        if isinstance(outcome, Ok):
+            unlocked = parse_unlocked(outcome.body)  # before any change: it may raise
+            self.pin_epoch += 1
+            self.session.unlocked(unlocked.token, unlocked.session)
+            self._apply_policy(outcome.body.get("policy"))
+            self.lockout.lock_for(0)
+            self._set_error("")
+            self.notice = ""
+            self.dialog = None
+            return
+        self.session.unlock_failed()
+        if self.dialog is not None:
+            self.dialog.busy = False
+        if isinstance(outcome, Unreachable):
+            self._refuse_pin(command.override, _unreachable_words(outcome), offline=True)
+            return
+        self.pin_epoch += 1
+        if not self._till_refused(outcome):
+            self._refuse_pin(command.override, words.refusal(outcome.code, outcome.message))
+
+    def _poll_answered(self, command: Poll, outcome: Outcome) -> None:
+        if isinstance(outcome, Unreachable):
+            if command.activity:
+                self.session.restore_activity()
+            return
+        if command.session_id != self.session.session_id:
+            return  # about a session this till has already left
+        if isinstance(outcome, Refused):
+            self._lost(outcome)
+            return
+        session = parse_session(outcome.body)
+        self.polls += 1
+        self._apply_policy(outcome.body.get("policy"))
+        self.session.apply_server(session)
+
+    def _status_answered(self, command: FetchStatus, outcome: Outcome) -> None:
+        if isinstance(outcome, Unreachable):
+            return
+        if isinstance(outcome, Refused):
+            self._lost(outcome)
+            return
+        status = parse_status(outcome.body, self.policy)
+        self._apply_policy(status.policy)
+        self.till = status.till or self.till
+        self.shop = status.shop or self.shop
+        # A PIN answer that arrived while this status was on its way is newer news
+        # about the keypad lockout than the status itself.
+        if command.pin_epoch == self.pin_epoch:
+            self._lock_keypad(status.lockout_s)
+
+    def _approve_answered(self, command: Approve, outcome: Outcome) -> list[Command]:
+        dialog = self.dialog
+        if isinstance(outcome, Ok):
+            approval = parse_approval(outcome.body)  # before any change: it may raise
+            self.pin_epoch += 1
+            return [UseApproval(command.token, approval.id, command.action,
+                                approval.approved_by)]
+        if dialog is not None:
+            dialog.busy = False
+        if isinstance(outcome, Unreachable):
+            self._dialog_error(_unreachable_words(outcome))
+            return []
+        self.pin_epoch += 1
+        if outcome.code in SESSION_GONE | TILL_REFUSALS:
+            self._lost(outcome)
+        else:
+            self._dialog_error(words.refusal(outcome.code, outcome.message))
+        return []
+
+    def _use_answered(self, command: UseApproval, outcome: Outcome) -> list[Command]:
+        if isinstance(outcome, Ok):
+            self.dialog = None
+            self.notice = words.approved(words.action_label(command.action), command.approved_by)
+            return [Quit()] if command.action == "close_kiosk" else []
+        if self.dialog is not None:
+            self.dialog.busy = False
+        if isinstance(outcome, Unreachable):
+            self._dialog_error(_unreachable_words(outcome))
+        elif outcome.code in SESSION_GONE | TILL_REFUSALS:
+            self._lost(outcome)
+        else:
+            self._dialog_error(words.refusal(outcome.code, outcome.message))
+        return []
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _refuse_pin(self, in_dialog: bool, text: str, *, offline: bool = False) -> None:
+        if in_dialog and self.dialog is not None:
+            self._dialog_error(text)
+        else:
+            self._set_error(text, offline=offline)
+
+    def _dialog_error(self, text: str) -> None:
+        if self.dialog is not None:
+            self.dialog.error = text
+
+    def _back_online(self) -> None:
+        """The server answers again: "Cannot reach the server" is no longer true."""
+        if self._error_is_offline:
+            self._set_error("")
+        if self.dialog is not None and self.dialog.error == words.OFFLINE:
+            self.dialog.error = ""
+
+    def _till_refused(self, refusal: Refused) -> bool:
+        """Refusals about the till itself (deactivated, unknown key, keypad locked)."""
+        if refusal.code == "terminal_locked":
+            self._lock_keypad(refusal.retry_after_s)
+        elif refusal.code == "terminal_deactivated":
+            self.deactivated = True
+            self._cut_off(refusal, words.DEACTIVATED)
+        elif refusal.code in TILL_GONE:
+            self.unenrolled = True
+            self._cut_off(refusal, words.NOT_ENROLLED)
+        else:
+            return False
+        return True
+
+    def _cut_off(self, refusal: Refused, text: str) -> None:
+        ended = refusal.extra.get("session")
+        end = SessionEnd(EndReason.TERMINAL_DEACTIVATED) if self.deactivated else None
+        if isinstance(ended, dict) and ended.get("state") == "ended":
+            end = parse_session(ended).end or end
+        self.session.lock(end or SessionEnd(EndReason.LOGOUT))
+        self.dialog = None
+        self._set_error(text)
+
+    def _lost(self, refusal: Refused) -> None:
+        """The server refused a background call: if it no longer knows the till or the
+        session, lock and say why. Any other refusal (a proxy's 404, a 429) is no
+        answer about the session: like a network failure, it signs nobody out."""
+        if self._till_refused(refusal):
+            return
+        if refusal.code in SESSION_GONE:
+            self.session.lock(SessionEnd(EndReason.LOGOUT))
+            self._set_error(words.refusal(refusal.code, refusal.message))
+        else:
+            log.warning("server refused a background call: %s %s", refusal.status,
+                        refusal.code)
+            self.connection.failed(f"refused with {refusal.code}")
+
+    def _on_phase(self, phase: Phase) -> None:
+        """A session ended: its approval dialog and notice go with it."""
+        if phase is not Phase.LOCKED:
+            return
+        if self.dialog is not None and self.dialog.purpose is DialogPurpose.APPROVAL:
+            self.dialog = None
+        self.notice = ""
+
+    def _lock_keypad(self, seconds: int) -> None:
+        self.lockout.lock_for(seconds)
+        if seconds > 0:
+            self._set_error("")  # the countdown says it all
+
+    def _apply_policy(self, data: object) -> None:
+        if data is None:
+            return
+        policy = data if isinstance(data, Policy) else parse_policy(data, self.policy)
+        if policy != self.policy:
+            log.info("policy now %s", policy)
+            self.session.policy = policy
+
+    def _set_error(self, text: str, *, offline: bool = False) -> None:
+        self.error, self._error_is_offline = text, offline
+
+    def _keypad_open(self) -> bool:
+        return self.usable and not self.lockout.remaining_s()
+
+    def _open_dialog(self, purpose: DialogPurpose, title: str, text: str, *,
+                     action: str = "", detail: Json | None = None) -> None:
+        self.dialog = Dialog(next(self._dialog_ids), purpose, title, text, action,
+                             detail or {})
+
+    # -- what the screens show ------------------------------------------------------------
+
+    def view(self, tz: tzinfo | None = None) -> TillView:
+        session = self.session
+        lockout_s = self.lockout.remaining_s()
+        keypad_open = session.phase is Phase.LOCKED and self.usable and not lockout_s
+        if self.deactivated:
+            error = words.DEACTIVATED
+        elif self.unenrolled:
+            error = words.NOT_ENROLLED
+        elif lockout_s:
+            error = words.lockout(lockout_s)
+        else:
+            error = self.error
+        lock = LockView(
+            prompt=words.CHECKING if session.phase is Phase.UNLOCKING else words.ENTER_PIN,
+            error=error,
+            banner=self._banner_text(tz),
+            keypad_enabled=keypad_open,
+            override_enabled=keypad_open,
+            offline=not self.connection.online,
+            pin_length=self.policy.pin_length,
+        )
+        active = None
+        person = session.person
+        if session.is_live and person is not None:
+            active = ActiveView(
+                person=person.name,
+                role=words.role(person.role, session.override),
+                countdown=words.locks_in(session.countdown_s()),
+                connection=words.ONLINE if self.connection.online else words.OFFLINE_BADGE,
+                offline=not self.connection.online,
+                notice=self.notice,
+            )
+        warning = (words.register_locks_in(session.countdown_s())
+                   if session.phase is Phase.WARNING else None)
+        return TillView(
+            till=self.till,
+            shop=self.shop,
+            lock=lock,
+            active=active,
+            warning=warning,
+            dialog=self._dialog_view(lockout_s),
+        )
+
+    def _dialog_view(self, lockout_s: int) -> DialogView | None:
+        dialog = self.dialog
+        if dialog is None:
+            return None
+        return DialogView(
+            id=dialog.id,
+            title=dialog.title,
+            text=dialog.text,
+            error=words.lockout(lockout_s) if lockout_s else dialog.error,
+            keypad_enabled=not lockout_s and not dialog.busy,
+            pin_length=self.policy.pin_length,
+        )
+
+    def _banner_text(self, tz: tzinfo | None) -> str | None:
+        end = self.session.banner
+        return None if end is None else words.banner(end, self.policy.idle_timeout_s, tz)
+

@@ -1,0 +1,168 @@
+"""Every word a person reads on the till, in one place, ready for translation.
+
+Screens and rules never spell a sentence themselves: they name one here.
+Sentences that carry data are functions; the rest are constants. (The exact
+SPEC wordings — "Invalid PIN", "another device", … — are kept verbatim.)
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from nixpos.core.answers import SessionEnd
+from nixpos.core.lockout import format_wait
+from nixpos.core.reasons import EndReason
+
+# -- the lock screen -------------------------------------------------------------
+
+ENTER_PIN = "Enter your PIN"
+CHECKING = "Checking…"
+MANAGER_OVERRIDE = "Manager override"
+DISMISS = "Dismiss"
+OFFLINE_BADGE = "Offline — reconnecting"
+ONLINE = "Online"
+
+# -- why a PIN or the till was refused (SPEC rule 1) --------------------------------
+
+INVALID_PIN = "Invalid PIN"
+NOT_ASSIGNED = "Not assigned to this terminal"
+NOT_A_MANAGER = "That PIN is not a manager's. Ask a manager or the owner."
+DEACTIVATED = "This terminal has been deactivated"
+NOT_ENROLLED = "This till is no longer enrolled. Ask IT for a new enrollment code."
+SESSION_LOST = "The server no longer knows this session. Unlock again."
+OFFLINE = "Cannot reach the server. Check the network cable or Wi-Fi and try again."
+NOT_UNDERSTOOD = "The server's answer was not understood. Try again, or ask IT."
+CLOSE_NEEDS_MANAGER = "To close the till program, unlock with a manager PIN first."
+BAD_PIN = "That is not a PIN. Enter the digits of your PIN."
+
+_REFUSALS = {
+    "invalid_pin": INVALID_PIN,
+    "not_assigned": NOT_ASSIGNED,
+    "not_manager": NOT_A_MANAGER,
+    "invalid_request": BAD_PIN,
+    "terminal_deactivated": DEACTIVATED,
+    "invalid_terminal": NOT_ENROLLED,
+    "tenant_mismatch": NOT_ENROLLED,
+    "invalid_token": SESSION_LOST,
+    "session_ended": SESSION_LOST,
+}
+
+
+def refusal(code: str, server_message: str) -> str:
+    """What the till says when the server refused with ``code`` (its own words otherwise)."""
+    return _REFUSALS.get(code, server_message)
+
+
+def lockout(seconds: int) -> str:
+    return f"Terminal locked — try again in {format_wait(seconds)} or ask a manager"
+
+
+# -- signed in ---------------------------------------------------------------------
+
+LOCK = "Lock"
+READY_FOR_SALE = "Ready for the next sale"
+OPEN_DRAWER = "Open drawer"
+CLOSE_PROGRAM = "Close till program"
+ROLES = {"cashier": "Cashier", "manager": "Manager", "owner": "Owner"}
+LOCK_PENDING = "Locked here; telling the server…"
+
+
+def role(role_code: str, override: bool) -> str:
+    shown = ROLES.get(role_code, role_code.capitalize())
+    return shown + (" · manager override" if override else "")
+
+
+def locks_in(seconds: int) -> str:
+    return f"Locks in {format_wait(seconds)} if idle"
+
+
+def approved(action_label: str, manager: str) -> str:
+    return f"{action_label} — approved by {manager}."
+
+
+# -- the idle warning ----------------------------------------------------------------
+
+STILL_THERE = "Still there?"
+STAY_SIGNED_IN = "Stay signed in"
+
+
+def register_locks_in(seconds: int) -> str:
+    return f"This register locks in {format_wait(seconds)}"
+
+
+# -- the manager's PIN dialog ----------------------------------------------------------
+
+CANCEL = "Cancel"
+OVERRIDE_TITLE = "Manager override"
+OVERRIDE_TEXT = ("A manager or owner PIN unlocks this till as that manager, even where they "
+                 "are not assigned.")
+ACTION_LABELS = {
+    "void_line": "Void a line",
+    "refund": "Refund",
+    "discount": "Discount",
+    "open_drawer": "Open drawer without a sale",
+    "close_kiosk": "Close the till program",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action.replace("_", " ").capitalize())
+
+
+def approval_title(action: str) -> str:
+    return f"Manager approval: {action_label(action)}"
+
+
+def approval_text(cashier: str | None) -> str:
+    return (f"A manager or owner enters their PIN to approve this. "
+            f"{cashier or 'The cashier'} stays signed in.")
+
+
+# -- the kick banner (SPEC rule 5) ------------------------------------------------------
+
+REGISTER_LOCKED = "This register was locked."
+
+
+def _clock(at: datetime | None, tz: tzinfo | None) -> str:
+    return f" at {at.astimezone(tz):%H:%M}" if at else ""
+
+
+def duration(seconds: int) -> str:
+    if seconds % 60 == 0:
+        minutes = seconds // 60
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def banner(end: SessionEnd, idle_timeout_s: int, tz: tzinfo | None = None) -> str | None:
+    """Why this till's session ended, or None when there is nothing to tell (a manual lock).
+
+    A reason this till does not know (``None``: a newer server) still says the
+    register was locked. An idle end names the timeout that ran out.
+    """
+    by, on = end.by, end.on
+    who = by or "A manager"
+    whose = end.staff or "The cashier"
+    when = _clock(end.at, tz)
+    match end.reason:
+        case EndReason.LOGOUT:
+            return None
+        case EndReason.SIGNED_IN_ELSEWHERE:
+            where = f" ({on})" if on else ""
+            return f"{by or whose} signed in on another device{where}{when}. {REGISTER_LOCKED}"
+        case EndReason.IDLE_TIMEOUT:
+            idle = duration(end.idle_timeout_s or idle_timeout_s)
+            return f"Locked after {idle} without activity."
+        case EndReason.REPLACED:
+            return f"{who} unlocked this register{when}, ending {whose}'s session."
+        case EndReason.FORCE_ENDED:
+            return f"{who} ended {whose}'s session from the back office{when}. {REGISTER_LOCKED}"
+        case EndReason.PIN_RESET:
+            return f"{whose}'s PIN was reset by {who}{when}. {REGISTER_LOCKED}"
+        case EndReason.STAFF_DEACTIVATED:
+            return f"{whose} was deactivated by {who}{when}. {REGISTER_LOCKED}"
+        case EndReason.TERMINAL_DEACTIVATED:
+            return f"This terminal has been deactivated by {who}{when}."
+        case EndReason.SIGNED_OUT_EVERYWHERE:
+            return f"{who} signed out of all devices{when}. {REGISTER_LOCKED}"
+    return f"{whose}'s session ended{when}. {REGISTER_LOCKED}"
