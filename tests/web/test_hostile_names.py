@@ -169,3 +169,17 @@ def test_the_browser_refuses_inline_script_on_our_pages(watch: Watch, live: Live
     watch.page.evaluate("() => new Promise((done) => setTimeout(done, 0))")
     assert any("script-src" in violation for violation in watch.violations), watch.violations
     watch.violations.clear()  # the one we caused on purpose
+
+
+def test_a_very_long_name_wraps_and_keeps_the_buttons_on_screen(
+    watch: Watch, live: LiveServer, shop: Shop
+) -> None:
+    name = "W" * 200  # the longest name the rules allow, with nowhere to break
+    shop.add(name, "cashier", "20601080")
+    live_session = shop.unlock_ok("Till 1", name)
+    watch.visit(f"{live.url}/sessions")
+    end = watch.page.locator(f"form[action='/sessions/pos/{live_session['session']['id']}/end']"
+                             " button")
+    box = end.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280, box
+    expect(watch.page.locator("tbody strong").filter(has_text=name)).to_be_visible()
