@@ -50,6 +50,11 @@ def test_audit_details_are_words() -> None:
     assert describe(lockout) == "for 1 min"
 
 
+DEEP: list[Any] = []
+for _ in range(5000):  # deeper than the stack would allow a naive walk
+    DEEP = [DEEP]
+
+
 @pytest.mark.parametrize(("detail", "words"), [
     ({"reason": 42}, "Mealea Sok · 42"),
     ({"reason": ["signed_in_elsewhere", {"till": 2}]}, "Mealea Sok · signed_in_elsewhere, till: 2"),
@@ -60,6 +65,8 @@ def test_audit_details_are_words() -> None:
     ({"seconds": [30], "action": {"open_drawer": 1}}, "Mealea Sok · open drawer: 1"),
     ({"device_name": "z" * 1000}, "Mealea Sok · device: " + "z" * 199 + "…"),
     (["a", 1, {"b": None}], "a, 1, b: None"),
+    ({"why": [[[["four deep"]]], "shallow"]}, "Mealea Sok · …, shallow"),
+    ({"why": DEEP}, "Mealea Sok · …"),
     ("just text", "just text"),
     (12.5, "12.5"),
     (None, ""),

@@ -18,6 +18,7 @@ from nixpos.core.reasons import EndReason
 UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 DETAIL_CHARS = 200  # an audit detail is a summary; the full row is in the database
+DETAIL_DEPTH = 3
 
 KIND_LABELS = {
     "unlock": "Unlocked a till",
@@ -104,12 +105,14 @@ def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def words(value: Any) -> str:
+def words(value: Any, depth: int = 0) -> str:
     """Any JSON value as short text: ``a, b`` for a list, ``key: value`` for an object."""
+    if isinstance(value, dict | list) and depth >= DETAIL_DEPTH:
+        return "…"  # a summary, and no nesting deep enough to exhaust the stack
     if isinstance(value, dict):
-        text = ", ".join(f"{key}: {words(item)}" for key, item in value.items())
+        text = ", ".join(f"{key}: {words(item, depth + 1)}" for key, item in value.items())
     elif isinstance(value, list):
-        text = ", ".join(words(item) for item in value)
+        text = ", ".join(words(item, depth + 1) for item in value)
     else:
         text = str(value)
     return shorten(text)
