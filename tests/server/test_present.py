@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from nixpos.server.user_agent import device
-from nixpos.server.web.present import ago, describe
+from nixpos.server.web.present import ago, describe, showable
 
 NOW = datetime(2026, 1, 5, 14, 0, tzinfo=UTC)
 
@@ -46,3 +48,48 @@ def test_audit_details_are_words() -> None:
     assert describe(event) == "Mealea Sok · signed in on another device"
     lockout = {"kind": "lockout", "detail": {"seconds": 60, "attempt": 6}}
     assert describe(lockout) == "for 1 min"
+
+
+DEEP: list[Any] = []
+for _ in range(5000):  # deeper than the stack would allow a naive walk
+    DEEP = [DEEP]
+
+
+@pytest.mark.parametrize(("detail", "words"), [
+    ({"reason": 42}, "Mealea Sok · 42"),
+    ({"reason": ["signed_in_elsewhere", {"till": 2}]}, "Mealea Sok · signed_in_elsewhere, till: 2"),
+    ({"reason": "made_up", "ended_elsewhere": 7}, "Mealea Sok · made_up · ended the session on 7"),
+    ({"ended_elsewhere": ["Till 1", 2]}, "Mealea Sok · ended the session on Till 1, 2"),
+    ({"why": {"not_assigned": [1, None, True]}}, "Mealea Sok · not assigned: 1, None, True"),
+    ({"seconds": "thirty"}, "Mealea Sok"),
+    ({"seconds": [30], "action": {"open_drawer": 1}}, "Mealea Sok · open drawer: 1"),
+    ({"device_name": "z" * 1000}, "Mealea Sok · device: " + "z" * 199 + "…"),
+    (["a", 1, {"b": None}], "a, 1, b: None"),
+    ({"why": [[[["four deep"]]], "shallow"]}, "Mealea Sok · …, shallow"),
+    ({"why": DEEP}, "Mealea Sok · …"),
+    ("just text", "just text"),
+    (12.5, "12.5"),
+    (None, ""),
+    ([], ""),
+])
+def test_audit_details_of_any_shape_are_shown_not_refused(detail: Any, words: str) -> None:
+    event = {"kind": "lockout", "subject": {"name": "Mealea Sok"}, "detail": detail}
+    assert describe(event) == words
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("Sokha Lim", "Sokha Lim"),
+    ("tab\tand\nnewline", "tab\tand\nnewline"),
+    ("lone \udfff and \ud800", "lone \ufffd and \ufffd"),
+    ("nul\x00 esc\x1b del\x7f", "nul\ufffd esc\ufffd del\ufffd"),
+    ("emoji \U0001f600", "emoji \U0001f600"),
+])
+def test_any_stored_text_can_be_sent_as_utf8(stored: str, shown: str) -> None:
+    assert showable(stored) == shown
+    shown.encode()  # what failed the whole page before
+
+
+def test_escaped_markup_stays_markup_and_other_values_are_untouched() -> None:
+    cleaned = showable(Markup("&lt;b&gt;\x00"))
+    assert isinstance(cleaned, Markup) and cleaned == "&lt;b&gt;\ufffd"
+    assert showable(None) is None and showable(42) == 42

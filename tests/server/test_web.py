@@ -6,14 +6,20 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from nixpos.core.clock import FakeClock
+from nixpos.server.models import AuditEvent, Staff, Terminal, WebSession
+from nixpos.server.services.context import ServerContext
 from tests.helpers import PASSWORD, Shop
+from tests.web.hostile import add_hostile_people
 
 OWNER, MANAGER = "sokha@lumiere.example", "dara@lumiere.example"
 CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -249,3 +255,239 @@ def test_junk_forms_get_a_clear_answer_never_a_server_error(
                                       "idle_minutes": "١٥", "email": "x" * 400}):
         answer = client.post(path, data=data)
         assert answer.status_code < 500, (path, data.keys())
+
+
+# -- safe in a browser whatever the data says (issue 9, point 13) --------------------------
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+OUR_SCRIPT = "/office-static/office.js"
+
+
+class Structure(HTMLParser):
+    """A page as the browser parses it: its elements, their attributes, and its text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.script_bodies: list[str] = []
+        self.text: list[str] = []
+        self._in_script = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, {name: value or "" for name, value in attrs}))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        (self.script_bodies if self._in_script else self.text).append(data)
+
+    def attribute_values(self, name: str) -> list[str]:
+        return [attrs[name] for _, attrs in self.elements if name in attrs]
+
+    def problems(self) -> list[str]:
+        """Whatever a strict CSP would block or a name could have turned into code."""
+        found = []
+        for tag, attrs in self.elements:
+            found += [f"<{tag} {name}=…>" for name in attrs
+                      if name.startswith("on") or name == "style"]
+            found += [f"<{tag} {name}=javascript:…>" for name, value in attrs.items()
+                      if value.strip().lower().startswith("javascript:")]
+            if tag == "style" or (tag == "script" and attrs.get("src") != OUR_SCRIPT):
+                found.append(f"<{tag} {attrs}>")
+        found += [f"script body {body!r}" for body in self.script_bodies if body.strip()]
+        return found
+
+
+def every_page(app: Flask, shop: Shop, person: int | None = None) -> dict[str, TestResponse]:
+    """Every kind of back-office answer, as an owner sees it (``person`` gets a new PIN)."""
+    answers = {"signin": app.test_client().get("/signin")}
+    wrong = app.test_client()
+    answers["wrong password"] = wrong.post("/signin", data={
+        "email": OWNER, "password": "nope", "csrf": csrf_of(wrong.get("/signin"))})
+    client = browser(app, OWNER)
+    answers["home"] = client.get("/")
+    for path in ("/sessions", "/staff", "/tills", "/audit", "/policy"):
+        answers[path] = client.get(path)
+    answers["policy refused"] = client.post("/policy", data={
+        "csrf": csrf_of(client.get("/policy")), "idle_minutes": "99"})
+    answers["pin once"] = post(client, "/staff",
+                               f"/staff/{person or shop.ids['Mealea Sok']}/reset-pin")
+    answers["code"] = post(client, "/tills", "/tills/code", name="Till 9")
+    answers["stale form"] = client.post("/tills/code", data={"name": "Till 9"})
+    # buffered: a static file's answer is read and closed at once
+    answers["stylesheet"] = client.get("/office-static/office.css", buffered=True)
+    answers["script"] = client.get(OUR_SCRIPT, buffered=True)
+    return answers
+
+
+def test_every_back_office_answer_carries_the_security_headers(shop: Shop, app: Flask) -> None:
+    for what, answer in every_page(app, shop).items():
+        assert answer.status_code < 500, what
+        assert answer.headers.get("Content-Security-Policy") == CSP, what
+        assert answer.headers.get("X-Content-Type-Options") == "nosniff", what
+        assert answer.headers.get("Referrer-Policy") == "same-origin", what
+        assert answer.headers.get("X-Frame-Options") == "DENY", what
+
+
+def test_the_json_api_says_nosniff_and_is_unchanged(shop: Shop, app: Flask) -> None:
+    status = shop.client.get("/api/v1/terminal", headers={"X-Terminal-Key": shop.keys["Till 1"]})
+    assert status.status_code == 200 and status.json["terminal"]["name"] == "Till 1"
+    assert status.headers["X-Content-Type-Options"] == "nosniff"
+    assert status.headers["Content-Type"] == "application/json"
+
+
+def test_no_page_has_inline_script_handlers_or_styles(shop: Shop, app: Flask) -> None:
+    pages = {what: answer for what, answer in every_page(app, shop).items()
+             if answer.mimetype == "text/html" and answer.status_code != 302}
+    assert len(pages) == 11
+    for what, answer in pages.items():
+        page = Structure(text(answer))
+        assert page.problems() == [], what
+        assert ("script", {"src": OUR_SCRIPT, "defer": ""}) in page.elements, what
+
+
+def test_a_refused_form_is_a_page_with_a_way_back(shop: Shop, app: Flask) -> None:
+    refused = browser(app, MANAGER).post("/tills/code", data={"name": "Till 9"})
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    page = Structure(text(refused))
+    assert "did not come from the back office" in "".join(page.text)
+    assert ("a", {"class": "button", "href": "/"}) in page.elements
+
+
+def test_hostile_names_stay_text_and_questions_keep_them_exactly(
+    shop: Shop, app: Flask
+) -> None:
+    people = add_hostile_people(shop)
+    client = browser(app, OWNER)
+    pages = {path: Structure(text(client.get(path)))
+             for path in ("/sessions", "/staff", "/tills", "/audit")}
+    for victim in people:
+        for path, page in pages.items():
+            assert page.problems() == [], path
+            assert victim.name in "".join(page.text) or path == "/tills", (victim.name, path)
+            assert victim.till in "".join(page.text) or path == "/staff", (victim.till, path)
+        assert victim.end_question in pages["/sessions"].attribute_values("data-confirm")
+        assert (f"Deactivate {victim.name}? Their sessions end and their PIN stops working."
+                in pages["/staff"].attribute_values("data-confirm"))
+        assert any(question.startswith(f"Deactivate {victim.till}? ")
+                   for question in pages["/tills"].attribute_values("data-confirm"))
+        answers = {
+            f"New PIN for {victim.name}": post(client, "/staff",
+                                               f"/staff/{shop.ids[victim.name]}/reset-pin"),
+            f"Enrollment code for {victim.till}": post(client, "/tills", "/tills/code",
+                                                       name=victim.till),
+            f"{victim.name} is deactivated": post(client, "/staff",
+                                                  f"/staff/{shop.ids[victim.name]}/deactivate"),
+        }
+        for said, answer in answers.items():
+            page = Structure(text(answer))
+            assert page.problems() == [] and said in "".join(page.text), said
+
+
+def test_flasks_own_cookie_is_httponly_samesite_and_secure_over_https(
+    shop: Shop, app: Flask
+) -> None:
+    for base_url, secure in (("http://localhost", False), ("https://shop.example", True)):
+        client = app.test_client()
+        form = client.get("/signin", base_url=base_url)
+        client.post("/signin", base_url=base_url, data={
+            "email": MANAGER, "password": PASSWORD, "csrf": csrf_of(form)})
+        signed_out = client.post("/signout", base_url=base_url, data={
+            "csrf": csrf_of(client.get("/sessions", base_url=base_url))})
+        cookie = next(c for c in signed_out.headers.getlist("Set-Cookie")
+                      if c.startswith("session="))  # it carries "You are signed out…"
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+def test_forms_with_control_characters_are_refused_before_anything_is_stored(
+    shop: Shop, app: Flask
+) -> None:
+    client = browser(app, OWNER)
+    before = text(client.get("/staff"))
+    for name in ("Nul\x00Sok", "Bell\x07Sok", "Esc\x1b[31mSok"):
+        refused = client.post("/staff", data={"csrf": csrf_of(client.get("/staff")),
+                                              "name": name, "role": "cashier", "tills": "all"})
+        assert refused.status_code == 400 and "control characters" in text(refused)
+    assert text(client.get("/staff")).count("<tr") == before.count("<tr")
+    signin = app.test_client()
+    refused = signin.post("/signin", data={"email": "sokha\x00@lumiere.example",
+                                           "password": PASSWORD,
+                                           "csrf": csrf_of(signin.get("/signin"))})
+    assert refused.status_code == 400 and "nixpos_office" not in str(refused.headers)
+
+
+# -- nothing stored may break a page (issue 9, point 14) ----------------------------------------
+
+LONG = "x" * 100_000
+
+
+def poison(ctx: ServerContext, shop: Shop) -> None:
+    """Rows as an older version or another writer may have left them, straight in the DB."""
+    # PostgreSQL cannot store NUL in text, nor more than a column's length; SQLite can.
+    nul, long = ("", "y" * 200) if ctx.db.url.startswith("postgresql") else ("\x00", LONG)
+    with ctx.db.write() as s:
+        mealea = s.get(Staff, shop.ids["Mealea Sok"])
+        assert mealea
+        tenant_id = mealea.tenant_id
+        mealea.name = f"Mealea{nul}\x1b[31m Sok\x7f"
+        till = s.get(Terminal, shop.till_ids["Till 1"])
+        assert till
+        till.name, till.device_name, till.os = f"Till{nul} 1\x08", long, f"Debian\x01{nul}"
+        for web in s.scalars(select(WebSession)):
+            web.device_name = f"Chrome{nul}\x1b on Linux"
+        for kind, detail in POISONED_DETAILS:
+            s.add(AuditEvent(tenant_id=tenant_id, at=ctx.now(), kind=kind, detail=detail,
+                             actor_id=mealea.id, terminal_id=till.id, subject_id=mealea.id))
+
+
+POISONED_DETAILS: list[tuple[str, Any]] = [
+    ("web_signin_failed", {"device_name": "\udfff"}),
+    ("web_signin_failed", {"device_name": "pair \ud83d\ude00 split \ud800"}),
+    ("session_ended", {"reason": 42}),
+    ("session_ended", {"reason": ["signed_in_elsewhere", {"x": "\ud800"}]}),
+    ("session_ended", {"reason": "made_up", "ended_elsewhere": 7}),
+    ("unlock_refused", {"why": {"nested": [1, 2.5, None, True, {"deep": ["\x00"]}]}}),
+    ("lockout", {"seconds": "thirty"}),
+    ("lockout", {"seconds": [30]}),
+    ("override_approved", {"action": {"void": "line"}, "override": "yes"}),
+    ("web_signin", {"device_name": LONG}),
+    ("not_a_kind_<b>bold</b>", {"device_name": "<script>alert(1)</script>"}),
+    ("unlock", ["a", "list", "\udfff"]),
+    ("unlock", "just text"),
+    ("unlock", 12.5),
+    ("unlock", None),
+]
+
+
+def test_poisoned_rows_never_break_a_page(shop: Shop, app: Flask, ctx: ServerContext) -> None:
+    shop.unlock_ok("Till 1", "Mealea Sok")
+    manager = browser(app, MANAGER)
+    poison(ctx, shop)
+    answers = every_page(app, shop)
+    answers["manager's sessions"] = manager.get("/sessions")
+    answers["audit of Mealea"] = manager.get(f"/audit?person={shop.ids['Mealea Sok']}")
+    answers["deactivated"] = post(manager, "/staff",
+                                  f"/staff/{shop.ids['Mealea Sok']}/deactivate")
+    for what, answer in answers.items():
+        if answer.mimetype != "text/html":
+            continue
+        assert answer.status_code in (200, 302, 400, 401), (what, answer.status_code)
+        body = answer.get_data()  # bytes: the answer was encoded, so it could be sent
+        assert b"\x00" not in body and b"\x1b" not in body and b"\x7f" not in body, what
+        assert Structure(body.decode()).problems() == [], what
+    audit = text(answers["/audit"])
+    assert "device: \ufffd" in audit and "device: pair \U0001f600 split \ufffd" in audit
+    assert "Mealea\ufffd" in audit and " 1\ufffd" in audit  # the person's and the till's names
+    assert "device: " + "x" * 199 + "…" in audit and "x" * 201 not in audit
+    assert " · 42</td>" in audit and "made_up · ended the session on 7" in audit
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in audit
+    assert "not_a_kind_&lt;b&gt;bold&lt;/b&gt;" in audit
+    assert "a, list, \ufffd" in audit and "just text" in audit
+    assert "Chrome\ufffd" in text(answers["manager's sessions"])
+    assert "is deactivated" in text(answers["deactivated"])

@@ -58,9 +58,12 @@ def new_device(browser: Browser, *, phone: bool = False) -> BrowserContext:
     return browser.new_context(viewport={"width": 1280, "height": 800})
 
 
-def sign_in(context: BrowserContext, live: LiveServer, email: str) -> Page:
+def sign_in(context: BrowserContext, live: LiveServer, email: str, *,
+            confirm: bool = True) -> Page:
+    """A page signed in as ``email``; with ``confirm``, every "Are you sure?" is answered yes."""
     page = context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())  # "Are you sure?" → yes
+    if confirm:
+        page.on("dialog", lambda dialog: dialog.accept())
     page.goto(f"{live.url}/signin")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)

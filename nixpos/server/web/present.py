@@ -1,12 +1,24 @@
-"""Showing data to people: "2 minutes ago", "23 Nov 14:03", audit events in words."""
+"""Showing data to people: "2 minutes ago", "23 Nov 14:03", audit events in words, and
+any stored text in a form every page can send."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
+from markupsafe import Markup
+
 from nixpos.core.lockout import format_wait as format_wait  # m:ss, for the templates
 from nixpos.core.reasons import EndReason
+
+# What a page cannot carry: lone surrogates cannot be encoded as UTF-8 at all (the whole
+# response would fail), and control characters other than tab and newlines are not text
+# (HTML calls NUL a parse error). Each is shown as U+FFFD, the replacement character.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+DETAIL_CHARS = 200  # an audit detail is a summary; the full row is in the database
+DETAIL_DEPTH = 3
 
 KIND_LABELS = {
     "unlock": "Unlocked a till",
@@ -32,7 +44,7 @@ KIND_LABELS = {
     "signed_out_everywhere": "Signed out of all devices",
 }
 
-REASON_WORDS = {
+REASON_WORDS: dict[str, str] = {
     EndReason.LOGOUT: "locked by the cashier",
     EndReason.IDLE_TIMEOUT: "idle timeout",
     EndReason.SIGNED_IN_ELSEWHERE: "signed in on another device",
@@ -76,27 +88,63 @@ def minutes(seconds: int) -> str:
     return f"{seconds // 60} min" if seconds % 60 == 0 else f"{seconds} s"
 
 
+def showable(value: Any) -> Any:
+    """Text as a page can send it (Jinja's ``finalize``: every ``{{ … }}`` passes here).
+
+    Stored rows come from older versions and other writers too; whatever they hold,
+    the page still renders. Anything but text is left for Jinja to show as usual.
+    """
+    if not isinstance(value, str) or not UNSHOWABLE.search(value):
+        return value
+    cleaned = UNSHOWABLE.sub(REPLACEMENT, value)
+    # Already-escaped markup stays markup: swapping a character for U+FFFD adds no tags.
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
+
+
+def shorten(text: str, limit: int = DETAIL_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def words(value: Any, depth: int = 0) -> str:
+    """Any JSON value as short text: ``a, b`` for a list, ``key: value`` for an object."""
+    if isinstance(value, dict | list) and depth >= DETAIL_DEPTH:
+        return "…"  # a summary, and no nesting deep enough to exhaust the stack
+    if isinstance(value, dict):
+        text = ", ".join(f"{key}: {words(item, depth + 1)}" for key, item in value.items())
+    elif isinstance(value, list):
+        text = ", ".join(words(item, depth + 1) for item in value)
+    else:
+        text = str(value)
+    return shorten(text)
+
+
 def describe(event: dict[str, Any]) -> str:
-    """The details of an audit event that its columns do not show."""
-    detail = event.get("detail") or {}
+    """The details of an audit event that its columns do not show.
+
+    ``detail`` is whatever JSON was stored, by this version or another one: a value of an
+    unexpected type is shown as text rather than refused.
+    """
+    detail = event.get("detail")
+    if not isinstance(detail, dict):
+        return words(detail) if detail not in (None, "", [], {}) else ""
     parts = []
-    if event.get("subject"):
-        parts.append(event["subject"]["name"])
+    if subject := event.get("subject"):
+        parts.append(words(subject.get("name", "")))
     if reason := detail.get("reason"):
-        try:
-            parts.append(REASON_WORDS[EndReason(reason)])
-        except ValueError:
-            parts.append(str(reason))
+        known = REASON_WORDS.get(reason) if isinstance(reason, str) else None
+        parts.append(known or words(reason))
     if why := detail.get("why"):
-        parts.append(str(why).replace("_", " "))
+        parts.append(words(why).replace("_", " "))
     if elsewhere := detail.get("ended_elsewhere"):
-        parts.append("ended the session on " + ", ".join(map(str, elsewhere)))
-    if (seconds := detail.get("seconds")) and event.get("kind") == "lockout":
-        parts.append(f"for {minutes(int(seconds))}")
+        places = elsewhere if isinstance(elsewhere, list) else [elsewhere]
+        parts.append("ended the session on " + words(places))
+    seconds = detail.get("seconds")
+    if event.get("kind") == "lockout" and isinstance(seconds, int) and seconds > 0:
+        parts.append(f"for {minutes(seconds)}")
     if action := detail.get("action"):
-        parts.append(str(action).replace("_", " "))
+        parts.append(words(action).replace("_", " "))
     if device := detail.get("device_name"):
-        parts.append(f"device: {device}")
+        parts.append(f"device: {words(device)}")
     if detail.get("override"):
         parts.append("manager override")
     return " · ".join(parts)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, make_response, redirect, render_template, request
 from flask import url_for as flask_url_for
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
@@ -17,7 +18,7 @@ from nixpos.server.api.errors import STATUS_BY_CODE
 from nixpos.server.errors import NixposError, Unauthorized
 from nixpos.server.services import audit, web_sessions
 from nixpos.server.user_agent import device
-from nixpos.server.web import present
+from nixpos.server.web import forms, hardening, present
 from nixpos.server.web.signin import (
     admin,
     check_csrf,
@@ -31,6 +32,8 @@ from nixpos.server.web.signin import (
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/office-static")
+bp.record_once(hardening.on_register)
+bp.before_request(forms.refuse_unstorable_text)
 AUDIT_PAGE = 50
 MAX_IDLE_MINUTES = 15  # PCI DSS asks that idle sessions lock within 15 minutes
 
@@ -75,6 +78,13 @@ def secret_page(template: str, **context: Any) -> Response:
     response.headers["Cache-Control"] = "no-store, max-age=0"
     response.headers["Pragma"] = "no-cache"
     return response
+
+
+@bp.errorhandler(HTTPException)
+def refused(error: HTTPException) -> Response:
+    """A refused request (a stale form, a field we cannot take) as a page with a way back."""
+    body = render_template("error.html", message=error.description)
+    return make_response(body, error.code or 400)
 
 
 # -- signing in and out ------------------------------------------------------------
