@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QRect, QSize
 from pytestqt.qtbot import QtBot
 
 from nixpos.client.views.enroll_dialog import EnrollDialog
@@ -22,10 +21,10 @@ from nixpos.client.views.keypad import PinKeypad
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.views.override_dialog import OverrideDialog
 from nixpos.client.window import name_window
+from tests.client.screen_checks import assert_fits, on_screen
 
 SMALL, SHORT, BIG = QSize(800, 480), QSize(1024, 600), QSize(1920, 1080)
 SIZES = [pytest.param(size, id=f"{size.width()}x{size.height()}") for size in (SMALL, SHORT, BIG)]
-TOUCH_PX = 44
 KEY_PX = 56
 
 # The longest words each place shows today (a two-line banner at 1024×600).
@@ -38,37 +37,6 @@ DIALOG_TEXT = ("A manager or owner enters their PIN to approve this. "
 DIALOG_ERROR = "That is not a manager's PIN. Ask a manager or the owner."
 ENROLL_ERROR = ("Cannot reach the server at http://192.168.1.10:8765. "
                 "Check the address and that nixpos-server is running.")
-
-
-def on_screen(widget: QWidget) -> QRect:
-    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
-
-
-def describe(widget: QWidget) -> str:
-    text = widget.text() if isinstance(widget, QAbstractButton | QLabel) else ""
-    return f"{widget.objectName() or type(widget).__name__} {text!r}"
-
-
-def assert_fits(window: QWidget, root: QWidget) -> None:
-    """Every visible touch target and text under ``root`` inside ``window``, whole and usable."""
-    frame = on_screen(window)
-    widgets = [root, *root.findChildren(QWidget)]
-    visible = [w for w in widgets if w.isVisible()]
-    targets = [w for w in visible if isinstance(w, QAbstractButton | QLineEdit)]
-    assert targets, "nothing to touch on this screen"
-    for widget in targets:
-        assert frame.contains(on_screen(widget)), (
-            f"{describe(widget)} at {on_screen(widget)} is not inside the window {frame}")
-        assert widget.width() >= TOUCH_PX and widget.height() >= TOUCH_PX, (
-            f"{describe(widget)} is {widget.width()}×{widget.height()}, too small to touch")
-    for text in (w for w in visible if isinstance(w, QLabel) and w.text()):
-        assert frame.contains(on_screen(text)), f"{describe(text)} is not inside the window"
-        if text.wordWrap():
-            needed = QSize(text.width(), text.heightForWidth(text.width()))
-        else:
-            needed = text.minimumSizeHint()
-        assert text.height() >= needed.height() and text.width() >= needed.width(), (
-            f"{describe(text)} is cut: {text.size()} shows less than {needed}")
 
 
 def assert_keys_large_and_apart(keypad: PinKeypad) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
 from nixpos.core.lockout import format_wait
 
 
@@ -62,6 +62,7 @@ class ActiveScreen(QWidget):
         header.addLayout(status)
         header.addWidget(self.lock_button)
         page = QVBoxLayout(self)
+        page.setContentsMargins(*[PAGE_MARGIN] * 4)
         page.addLayout(header)
         page.addWidget(self.sale, 1)
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.banner import KickBanner
 from nixpos.client.views.keypad import PinKeypad, keypad_width
-from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
 
 
 class LockScreen(QWidget):
@@ -52,6 +52,7 @@ class LockScreen(QWidget):
         words.addStretch(1)
         words.addWidget(self.override_button)
         page = QHBoxLayout(self)
+        page.setContentsMargins(*[PAGE_MARGIN] * 4)
         page.addLayout(words, 1)
         page.addSpacing(12)
         page.addWidget(self.keypad, 1)

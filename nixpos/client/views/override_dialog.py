@@ -13,7 +13,8 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.keypad import PinKeypad, keypad_width
-from nixpos.client.views.widgets import CENTER, button, label
+from nixpos.client.views.scaling import current_scale, fit_gaps
+from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, button, label
 
 MARGIN_PER_HEIGHT = 0.04  # of the window's height, around the dialog
 MAX_WIDTH_PER_HEIGHT = 1.6  # wider than this, the dialog's columns drift apart
@@ -47,6 +48,7 @@ class OverrideDialog(QDialog):
         words.addStretch(1)
         words.addWidget(self.cancel_button)
         page = QHBoxLayout(self)
+        page.setContentsMargins(*[PAGE_MARGIN] * 4)
         page.addLayout(words, 1)
         page.addSpacing(12)
         page.addWidget(self.keypad, 1)
@@ -81,3 +83,4 @@ class OverrideDialog(QDialog):
         box.moveCenter(area.center())
         self.setGeometry(box)
         self.keypad.setMaximumWidth(keypad_width(height))
+        fit_gaps(self, current_scale(self))  # its sheet comes from the window; gaps do not

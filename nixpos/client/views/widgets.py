@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 RIGHT = Qt.AlignmentFlag.AlignRight
+PAGE_MARGIN = 14  # px around a whole screen at scale 1.0 (views.scaling scales it)
 
 
 def label(name: str, text: str = "", *, align: Qt.AlignmentFlag | None = None,
