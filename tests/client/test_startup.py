@@ -91,9 +91,12 @@ def test_help_names_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
 def test_without_a_secure_keyring_the_till_refuses_to_start_and_says_how(
     no_keyring: None, config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert app.main(["--windowed"]) == 2
-    err = capsys.readouterr().err
-    assert "No secure keyring" in err and "PYTHON_KEYRING_BACKEND" in err
+    # From a console (--windowed, --enroll) stderr says it, and no window opens.
+    for flags in (["--windowed"], ["--server", "http://127.0.0.1:9", "--enroll", "ABCD"]):
+        assert app.main(flags) == 2
+        err = capsys.readouterr().err
+        assert "No secure keyring" in err and "PYTHON_KEYRING_BACKEND" in err
+        assert shown_fatal_screen() is None
 
 
 def test_a_kiosk_without_a_secure_keyring_says_why_on_screen_until_closed(

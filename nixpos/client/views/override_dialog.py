@@ -52,8 +52,9 @@ class OverrideDialog(QDialog):
         page.addLayout(words, 1)
         page.addSpacing(12)
         page.addWidget(self.keypad, 1)
-        if parent is not None:
-            parent.installEventFilter(self)  # to follow the window if it is resized
+        self._window = parent.window() if parent is not None else None
+        if self._window is not None:
+            self._window.installEventFilter(self)  # to follow the till's window
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -64,17 +65,16 @@ class OverrideDialog(QDialog):
         super().showEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt's name
-        if (watched is self.parentWidget() and self.isVisible()
+        if (watched is self._window and self.isVisible()
                 and event.type() in (QEvent.Type.Resize, QEvent.Type.Move)):
             self.fit_window()
         return False
 
     def fit_window(self) -> None:
         """Centre on the till's window, inside it, as big as suits the keypad."""
-        parent = self.parentWidget()
-        if parent is None:
+        window = self._window
+        if window is None:
             return  # on its own (tests): Qt's own size and place
-        window = parent.window()
         area = QRect(window.mapToGlobal(QPoint(0, 0)), window.size())
         margin = int(area.height() * MARGIN_PER_HEIGHT)
         height = area.height() - 2 * margin
