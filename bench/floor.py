@@ -81,6 +81,11 @@ class Floor:
         client.headers["Authorization"] = f"Bearer {answer.json()['token']}"
         return client
 
+    def server_down(self) -> None:
+        """Stop answering, as a crashed server or a pulled cable would (in-process only)."""
+        if self._server is not None:
+            self._server.stop()
+
     def close(self) -> None:
         if self._server is not None:
             self._server.stop()

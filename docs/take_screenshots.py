@@ -1,10 +1,16 @@
 """Screenshots of the real till app on a real X server, into ``docs/screenshots/``.
 
-    xvfb-run -a -s "-screen 0 2048x800x24" .venv/bin/python -m docs.take_screenshots
+    xvfb-run -a -s "-screen 0 2048x1080x24" .venv/bin/python -m docs.take_screenshots
 
 Two tills run against the demo shop on a real server (``bench.floor``); a
 person's steps are played through the same widgets a cashier touches, and
 each picture is read back from the X server, so it shows what a till shows.
+Pictures named ``…-WIDTHxHEIGHT`` show Till 1's window at a touch screen's
+size: the lock screen at its fullest (kick banner, the offline error and
+badge, after the server went down), the override dialog and the idle
+warning. The set-up dialog is shown as on an 800×480 screen (a plain
+backdrop stands in for the empty kiosk screen around it), and the start-up
+error as a kiosk with no secure keyring shows it.
 (Debian: ``apt-get install xvfb libxcb-icccm4 libxcb-keysyms1``.)
 """
 
@@ -17,18 +23,24 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from bench.floor import Floor, on_floor
+from nixpos.client.enrollment import StartupError, enroll
+from nixpos.client.secrets import NO_KEYRING
 from nixpos.client.till import Till
+from nixpos.client.views.enroll_dialog import EnrollDialog
+from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.core.ticker import BootTicker
 from tests.helpers import until as until_within
 
 OUT = Path(__file__).resolve().parent / "screenshots"
 until = partial(until_within, timeout=10.0)  # a real X server is slower than the tests
 TILL_W, TILL_H = 1000, 740
+SMALL, SHORT, BIG = QSize(800, 480), QSize(1024, 600), QSize(1920, 1080)
+WARNING_AT_S = 47  # the idle warning's pictures: this long before the idle lock
 
 
 class ShiftedTicker(BootTicker):
@@ -59,6 +71,17 @@ def shoot(out: Path, name: str, *widgets: QWidget) -> None:
     if not picture.save(str(path)):
         raise RuntimeError(f"could not write {path}")
     print(f"  {path}")
+
+
+def sized(name: str, size: QSize) -> str:
+    return f"{name}-{size.width()}x{size.height()}"
+
+
+async def resize(till: Till, size: QSize) -> None:
+    """Till 1 at a touch screen's size, above Till 2 (which it may overlap)."""
+    till.window.setGeometry(0, 0, size.width(), size.height())
+    till.window.raise_()
+    await settle()
 
 
 def type_pin(till: Till, pin: str) -> None:
@@ -92,25 +115,13 @@ async def scenes(floor: Floor, out: Path) -> None:
     await settle()
     shoot(out, "active-screen", till_1.window)
 
-    till_1.window.active_screen.drawer_button.click()
-    await settle()
-    dialog = till_1.controller.dialog
-    assert dialog is not None
-    for digit in floor.pins["Mealea Sok"]:
-        dialog.keypad.press(digit)
-    dialog.keypad.press("Enter")
-    await until(lambda: "manager" in dialog.error.text())
-    for digit in "5193":
-        dialog.keypad.press(digit)
-    await settle()
-    shoot(out, "override-dialog", till_1.window, dialog)
-    dialog.reject()
-
-    ticker.skipped = till_1.session.policy.idle_timeout_s - 47  # 47 s before the idle lock
-    await until(lambda: till_1.window.warning.isVisible())
-    await settle()
-    shoot(out, "idle-warning", till_1.window)
-    till_1.window.warning.stay_button.click()
+    await override_refused(floor, till_1, out, "override-dialog")
+    await idle_warning(till_1, ticker, out, "idle-warning")
+    for size in (SMALL, SHORT):
+        await resize(till_1, size)
+        await override_refused(floor, till_1, out, sized("override-dialog", size))
+        await idle_warning(till_1, ticker, out, sized("idle-warning", size))
+    await resize(till_1, QSize(TILL_W, TILL_H))
     till_1.window.active_screen.lock_button.click()
     await until(lambda: not till_1.session.is_live)
 
@@ -123,9 +134,78 @@ async def scenes(floor: Floor, out: Path) -> None:
     shoot(out, "kick-banner", till_1.window)
     shoot(out, "kick-two-tills", till_1.window, till_2.window)
 
+    # The lock screen at its fullest: the kick banner, then the server goes down and
+    # a PIN typed meanwhile brings the offline error and badge.
+    floor.server_down()
+    type_pin(till_1, floor.pins["Mealea Sok"])
+    await until(lambda: till_1.window.lock_screen.offline.isVisible())
+    for size in (SMALL, SHORT, BIG):
+        await resize(till_1, size)
+        shoot(out, sized("lock-screen", size), till_1.window)
+
     for till in (till_1, till_2):
         await till.close()
         till.window.close()
+    await enroll_dialog(floor.url, out)
+    await cannot_start(out)
+
+
+async def override_refused(floor: Floor, till: Till, out: Path, name: str) -> None:
+    """The manager's approval asked for, a cashier's PIN refused, a manager typing."""
+    till.window.active_screen.drawer_button.click()
+    await settle()
+    dialog = till.controller.dialog
+    assert dialog is not None
+    for digit in floor.pins["Mealea Sok"]:
+        dialog.keypad.press(digit)
+    dialog.keypad.press("Enter")
+    await until(lambda: "manager" in dialog.error.text())
+    for digit in "5193":
+        dialog.keypad.press(digit)
+    await settle()
+    shoot(out, name, till.window, dialog)
+    dialog.reject()
+
+
+async def idle_warning(till: Till, ticker: ShiftedTicker, out: Path, name: str) -> None:
+    """The idle warning, ``WARNING_AT_S`` before the lock; then "Stay signed in"."""
+    ticker.skipped += till.session.countdown_s() - WARNING_AT_S
+    await until(lambda: till.window.warning.isVisible())
+    await settle()
+    shoot(out, name, till.window)
+    till.window.warning.stay_button.click()
+    await until(lambda: not till.window.warning.isVisible())
+
+
+async def enroll_dialog(server_url: str, out: Path) -> None:
+    """First start on an 800×480 kiosk, with the error a server that is down gives."""
+    screen = QRect(0, 0, SMALL.width(), SMALL.height())
+    backdrop = QWidget()
+    backdrop.setStyleSheet("background: black")  # an X screen with nothing else on it
+    backdrop.setGeometry(screen)
+    backdrop.show()
+    dialog = EnrollDialog(server_url, "front-counter")
+    dialog.place_on(screen)
+    dialog.code.setText("K7QD-M2XP-9HTA")
+    dialog.show()
+    try:
+        await enroll("screenshots", server_url, dialog.code.text(), dialog.device.text())
+    except StartupError as error:
+        dialog.show_error(str(error))
+    await settle()
+    shoot(out, sized("enroll-dialog", SMALL), backdrop)
+    dialog.close()
+    backdrop.close()
+
+
+async def cannot_start(out: Path) -> None:
+    """What a kiosk with no secure keyring shows instead of a blank screen."""
+    screen = FatalScreen(NO_KEYRING, "/home/till/.local/state/nixpos/log/till-default.log")
+    screen.setGeometry(0, 0, SHORT.width(), SHORT.height())
+    screen.show()
+    await settle()
+    shoot(out, sized("cannot-start", SHORT), screen)
+    screen.close()
 
 
 def main() -> int:

@@ -2,9 +2,10 @@
 
     nixpos [--server URL] [--enroll CODE] [--profile NAME] [--windowed [--geometry WxH+X+Y]]
 
-Kiosk mode (full screen, frameless) is the default; closing it needs a
-manager. Problems IT can fix (no keyring, a wrong code, an unreachable
-server) are said in one sentence, on screen and on stderr, with exit status 2.
+Kiosk mode (full screen, frameless, on top) is the default; closing it needs
+a manager. Problems IT can fix (no keyring, a wrong code, an unreachable
+server) are said in one sentence on stderr, with exit status 2 — and, in
+kiosk mode, also in the log and on a full-screen message until it is closed.
 """
 
 from __future__ import annotations
@@ -117,11 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"nixpos: {error}", file=sys.stderr)
         return 2
-    # Enrolling needs the keyring: say so before any window. An enrolled till checks
-    # it just after its keypad is on screen (gui.run), so the keypad does not wait.
+    # Enrolling needs the keyring: say so before the enrollment window. An enrolled till
+    # checks it just after its keypad is on screen (till.run), so the keypad does not wait.
     if enrolled is None and (problem := keyring_problem()):
-        print(f"nixpos: {problem}", file=sys.stderr)
-        return 2
+        if args.windowed or args.enroll:  # at a console
+            print(f"nixpos: {problem}", file=sys.stderr)
+            return 2
+        from nixpos.client.gui import run_fatal  # a kiosk has no console: on screen too
+
+        return run_fatal(args, problem)
     from nixpos.client.gui import run_gui  # Qt only once the basics are right
 
     return run_gui(args, enrolled)

@@ -12,16 +12,40 @@ import logging
 import sys
 import time
 
+from PySide6.QtCore import QEventLoop
 from PySide6.QtWidgets import QApplication
 
 from nixpos.client import window as till_window
 from nixpos.client.config import TillConfig
 from nixpos.client.diagnostics import startup_report
-from nixpos.client.resources import stylesheet
 from nixpos.client.views.main_window import MainWindow
 
 log = logging.getLogger("nixpos.client")
 EXPOSE_WAIT_S = 0.5
+
+
+def application() -> QApplication:
+    """The one QApplication (each till window styles itself for its size)."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("nixpos")
+    return app
+
+
+def run_fatal(args: argparse.Namespace, message: str) -> int:
+    """A kiosk that cannot start: the reason on stderr, in the log and full screen, until
+    someone closes it; exit status 2."""
+    application()
+    from nixpos.client.app import configure_logging
+    from nixpos.client.till import show_fatal
+
+    configure_logging(args.profile)
+    screen = show_fatal(message, on_screen=True, profile=args.profile)
+    assert screen is not None
+    waiting = QEventLoop()
+    screen.closed.connect(waiting.quit)
+    waiting.exec()
+    return 2
 
 
 def show_lock_screen_early(app: QApplication, args: argparse.Namespace,
@@ -42,10 +66,7 @@ def show_lock_screen_early(app: QApplication, args: argparse.Namespace,
 
 def run_gui(args: argparse.Namespace, enrolled: TillConfig | None) -> int:
     """The till; ``enrolled`` is its settings when it is enrolled and not enrolling again."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("nixpos")
-    app.setStyleSheet(stylesheet())
+    app = application()
     app.setQuitOnLastWindowClosed(False)  # the loop below decides when to stop
     window = show_lock_screen_early(app, args, enrolled) if enrolled else None
     painted = startup_report() if window is not None else None

@@ -13,7 +13,7 @@ import sys
 from dataclasses import dataclass
 
 import httpx
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from nixpos.client import secrets
 from nixpos.client.activity import ActivityFilter
@@ -22,8 +22,9 @@ from nixpos.client.config import ConfigError, TillConfig
 from nixpos.client.controller import TillController
 from nixpos.client.enrollment import Enrolled, StartupError, device_name, enroll
 from nixpos.client.views.enroll_dialog import EnrollDialog
+from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.client.views.main_window import MainWindow
-from nixpos.client.window import name_window, prepare_window, show_window
+from nixpos.client.window import name_window, prepare_window, show_fatal_screen, show_window
 from nixpos.core.session import TillSession
 from nixpos.core.ticker import BootTicker, Ticker
 from nixpos.core.till_state import TillState
@@ -128,12 +129,14 @@ async def enroll_interactively(args: argparse.Namespace) -> Enrolled | None:
         dialog.deleteLater()
 
 
-def show_fatal(message: str, *, on_screen: bool) -> None:
-    """Say why the till cannot start: on stderr and in the log, and on screen for a kiosk."""
+def show_fatal(message: str, *, on_screen: bool, profile: str) -> FatalScreen | None:
+    """Say why the till cannot start: on stderr and in the log, and for a kiosk (which
+    has no console) full screen, on top; the caller waits for that screen to close."""
+    from nixpos.client.app import log_path
+
     print(f"nixpos: {message}", file=sys.stderr)
     log.error("cannot start: %s", message)
-    if on_screen:
-        QMessageBox(QMessageBox.Icon.Critical, "nixpos cannot start", message).exec()
+    return show_fatal_screen(message, log_path(profile)) if on_screen else None
 
 
 async def run(app: QApplication, args: argparse.Namespace,
@@ -143,7 +146,14 @@ async def run(app: QApplication, args: argparse.Namespace,
         enrolled = await ensure_enrolled(args)
     except (StartupError, ConfigError, secrets.KeyringUnavailable) as error:
         # Whoever passed --enroll or --windowed is at a console; a kiosk needs it on screen.
-        show_fatal(str(error), on_screen=not (args.enroll or args.windowed))
+        screen = show_fatal(str(error), on_screen=not (args.enroll or args.windowed),
+                            profile=args.profile)
+        if screen is not None:
+            if window is not None:
+                window.hide()  # a lock screen that cannot work must not hide the reason
+            closed = asyncio.Event()
+            screen.closed.connect(closed.set)
+            await closed.wait()
         return 2
     if enrolled is None:
         return 1

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,21 @@ import keyring
 import pytest
 from keyring.backends import fail
 from keyrings.alt.file import PlaintextKeyring
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from nixpos.client import app, secrets
 from nixpos.client.config import ConfigError, TillConfig, check_server_url
 from nixpos.client.enrollment import StartupError, enroll
 from nixpos.client.till import ensure_enrolled
+from nixpos.client.till import run as run_till
 from nixpos.client.views.enroll_dialog import EnrollDialog
+from nixpos.client.views.fatal_screen import FatalScreen
+from nixpos.client.window import prepare_window, show_window
 from nixpos.server.services import terminals
 from tests.client.conftest import MemoryKeyring
+from tests.client.screen_checks import assert_fits
 from tests.helpers import TENANT, Shop
 from tests.live_server import LiveServer
 
@@ -41,6 +46,39 @@ def no_keyring() -> Any:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture
+def till_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The till's log directory, in a scratch place; its handler is removed afterwards."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    logger = logging.getLogger("nixpos")
+    handlers, level = list(logger.handlers), logger.level
+    yield tmp_path / "state" / "nixpos" / "log"
+    for handler in logger.handlers[len(handlers):]:
+        logger.removeHandler(handler)
+        handler.close()
+    logger.setLevel(level)
+
+
+def kiosk_args() -> argparse.Namespace:
+    """What ``nixpos`` with no flags parses to: a kiosk."""
+    return app.build_parser().parse_args([])
+
+
+def shown_fatal_screen() -> FatalScreen | None:
+    shown = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, FatalScreen) and w.isVisible()]
+    return shown[0] if shown else None
+
+
+def assert_fills_the_screen_on_top(window: QWidget) -> None:
+    screen = QApplication.primaryScreen().geometry()
+    assert window.geometry() == screen
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint
+    assert QApplication.topLevelAt(screen.center()) is window  # nothing covers it
+    assert_fits(window, window)  # every word shows whole; Close is big enough to touch
+
+
 def test_help_names_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         app.main(["--help"])
@@ -53,9 +91,82 @@ def test_help_names_every_flag(capsys: pytest.CaptureFixture[str]) -> None:
 def test_without_a_secure_keyring_the_till_refuses_to_start_and_says_how(
     no_keyring: None, config_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert app.main(["--windowed"]) == 2
-    err = capsys.readouterr().err
-    assert "No secure keyring" in err and "PYTHON_KEYRING_BACKEND" in err
+    # From a console (--windowed, --enroll) stderr says it, and no window opens.
+    for flags in (["--windowed"], ["--server", "http://127.0.0.1:9", "--enroll", "ABCD"]):
+        assert app.main(flags) == 2
+        err = capsys.readouterr().err
+        assert "No secure keyring" in err and "PYTHON_KEYRING_BACKEND" in err
+        assert shown_fatal_screen() is None
+
+
+def test_a_kiosk_without_a_secure_keyring_says_why_on_screen_until_closed(
+    no_keyring: None, config_dir: Path, till_log: Path, capsys: pytest.CaptureFixture[str],
+    qtbot: QtBot
+) -> None:
+    """First start, no console to read: the reason and the fix fill the screen."""
+    seen: dict[str, Any] = {}
+    tries = iter(range(250))  # 5 s: no screen at all must fail, not wait for ever
+
+    def close_when_shown() -> None:
+        screen = shown_fatal_screen()
+        if screen is None:
+            if next(tries, None) is not None:
+                QTimer.singleShot(20, close_when_shown)
+            return
+        try:
+            QApplication.processEvents()  # its layout, as before its first paint
+            seen["text"] = screen.message.text()
+            assert_fills_the_screen_on_top(screen)
+        except AssertionError as error:
+            seen["error"] = error
+        finally:  # closing it is what lets app.main return
+            qtbot.mouseClick(screen.close_button, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, close_when_shown)
+    assert app.main([]) == 2  # returns once Close is pressed
+    if "error" in seen:
+        raise seen["error"]
+    assert "text" in seen, "no full-screen message appeared"
+    assert "No secure keyring" in seen["text"] and "PYTHON_KEYRING_BACKEND" in seen["text"]
+    assert "No secure keyring" in capsys.readouterr().err
+    assert "No secure keyring" in (till_log / "till-default.log").read_text(encoding="utf-8")
+    assert shown_fatal_screen() is None
+
+
+def test_an_enrolled_kiosk_whose_keyring_vanished_says_why_above_its_lock_screen(
+    no_keyring: None, config_dir: Path, till_log: Path, capsys: pytest.CaptureFixture[str],
+    run: Run, qtbot: QtBot, qapp: QApplication
+) -> None:
+    config = TillConfig("http://127.0.0.1:9", "Till 9", "lumiere-coffee", "Lumière Coffee")
+    config.save("default")
+    window = prepare_window(config, kiosk=True)  # the lock screen, painted early (gui.py)
+    qtbot.addWidget(window)
+    show_window(window, kiosk_args())
+    started = asyncio.ensure_future(run_till(qapp, kiosk_args(), window))
+    qtbot.waitUntil(lambda: shown_fatal_screen() is not None)
+    screen = shown_fatal_screen()
+    assert screen is not None
+    assert not window.isVisible()  # the useless lock screen does not cover the reason
+    assert_fills_the_screen_on_top(screen)
+    assert "No secure keyring" in screen.message.text()
+    assert "till-default.log" in screen.hint.text()  # where IT finds more
+    qtbot.keyClick(screen, Qt.Key.Key_Return)  # a keyboard closes it too
+    assert run(started) == 2
+    assert "No secure keyring" in capsys.readouterr().err
+
+
+def test_a_kiosk_window_covers_its_screen_and_follows_it(qtbot: QtBot) -> None:
+    """Without a window manager showFullScreen() alone leaves the default size."""
+    window = prepare_window(TillConfig("http://127.0.0.1:9", "Till 9"), kiosk=True)
+    qtbot.addWidget(window)
+    show_window(window, kiosk_args())
+    qtbot.waitExposed(window)
+    assert_fills_the_screen_on_top(window)
+    screen = window.screen()
+    smaller = QRect(0, 0, 1024, 600)
+    screen.geometryChanged.emit(smaller)  # as when the display's mode changes
+    assert window.geometry() == smaller
+    window.may_close = True
 
 
 def test_a_file_keyring_counts_only_when_chosen_explicitly(

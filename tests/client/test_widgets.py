@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -12,6 +12,7 @@ from nixpos.client.views.idle_warning import IdleWarning
 from nixpos.client.views.keypad import BACKSPACE, CLEAR, ENTER, PinKeypad
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.views.override_dialog import OverrideDialog
+from nixpos.client.views.scaling import fit_style
 
 
 def keypad(qtbot: QtBot, length: int = 4) -> PinKeypad:
@@ -101,11 +102,12 @@ def test_enter_with_a_short_pin_does_nothing(qtbot: QtBot) -> None:
     assert pad.entered == "12"
 
 
-def test_keys_are_big_enough_to_touch(qtbot: QtBot) -> None:
+def test_keys_are_big_enough_to_touch_even_styled_for_the_smallest_screen(qtbot: QtBot) -> None:
     pad = keypad(qtbot, 8)
-    pad.resize(pad.sizeHint())
+    fit_style(pad, QSize(640, 400))  # the smallest scale
+    pad.resize(pad.minimumSizeHint())  # squeezed as far as its layout allows
     for key in pad.buttons.values():
-        assert key.height() >= 64 and key.width() >= 64, key.text()
+        assert key.height() >= 44 and key.width() >= 44, key.text()
 
 
 def test_a_new_pin_length_starts_over(qtbot: QtBot) -> None:

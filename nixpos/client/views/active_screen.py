@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
 
 if TYPE_CHECKING:
     from nixpos.core.till_state import ActiveView
@@ -31,16 +31,16 @@ class ActiveScreen(QWidget):
         self.till = label("TillName")
         self.countdown = label("IdleCountdown", align=RIGHT)
         self.connection = label("ConnectionState")
-        self.lock_button = button("LockButton", "Lock", width=140, height=64)
+        self.lock_button = button("LockButton", "Lock")
         self.lock_button.clicked.connect(self.lock_requested.emit)
 
         self.sale = QFrame()
         self.sale.setObjectName("SaleArea")
         self.sale_title = label("SaleTitle", "Ready for the next sale", align=CENTER)
         self.notice = label("Notice", align=CENTER, wrap=True)
-        self.drawer_button = button("DrawerButton", "Open drawer", width=220, height=64)
+        self.drawer_button = button("DrawerButton", "Open drawer")
         self.drawer_button.clicked.connect(self.open_drawer_requested.emit)
-        self.close_button = button("CloseButton", "Close till program", width=220, height=64)
+        self.close_button = button("CloseButton", "Close till program")
         self.close_button.clicked.connect(self.close_requested.emit)
         actions = QHBoxLayout()
         actions.addStretch(1)
@@ -66,6 +66,7 @@ class ActiveScreen(QWidget):
         header.addLayout(status)
         header.addWidget(self.lock_button)
         page = QVBoxLayout(self)
+        page.setContentsMargins(*[PAGE_MARGIN] * 4)
         page.addLayout(header)
         page.addWidget(self.sale, 1)
 

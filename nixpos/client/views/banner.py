@@ -16,7 +16,6 @@ class KickBanner(QFrame):
         self.text.setObjectName("KickBannerText")
         self.dismiss_button = QPushButton("Dismiss")
         self.dismiss_button.setObjectName("KickBannerDismiss")
-        self.dismiss_button.setMinimumSize(120, 56)
         self.dismiss_button.clicked.connect(self.dismissed.emit)
         row = QHBoxLayout(self)
         row.addWidget(self.text, 1)

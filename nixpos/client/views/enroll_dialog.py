@@ -1,11 +1,21 @@
-"""``EnrollDialog``: first run — server address and one-time code from IT."""
+"""``EnrollDialog``: first run — server address and one-time code from IT.
+
+It styles itself for its screen (``views.scaling``), centres itself on it and
+grows to show an error in full, never taller than the screen. It stays on
+top, so that a kiosk's full-screen lock screen cannot hide it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from nixpos.client.views.scaling import fit_style
 from nixpos.client.views.widgets import button, label
+
+WIDTH = 720  # px at scale 1.0 (a 1024×600 screen)
+MARGIN = 16  # px kept free around it on a small screen
 
 
 class EnrollDialog(QDialog):
@@ -15,25 +25,65 @@ class EnrollDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("EnrollDialog")
         self.setWindowTitle("Set up this till")
-        self.intro = QLabel("Ask IT for this till's one-time enrollment code "
-                            "(nixpos-server enrollment-code).", wordWrap=True)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self._area: QRect | None = None
+        self.heading = label("EnrollTitle", "Set up this till")
+        self.intro = label("EnrollIntro", "Ask IT for this till's one-time enrollment code "
+                           "(nixpos-server enrollment-code).", wrap=True)
         self.server = QLineEdit(server_url, placeholderText="http://192.168.1.10:8765")
         self.code = QLineEdit(placeholderText="ABCD-EFGH-JKLM")
         self.device = QLineEdit(device_name)
         self.error = label("ErrorLine", wrap=True)
-        self.enroll_button = button("EnrollButton", "Enroll this till", height=56)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        self.enroll_button = button("EnrollButton", "Enroll this till")
         self.enroll_button.clicked.connect(self._submit)
-        form = QFormLayout(self)
-        form.addRow(self.intro)
-        form.addRow("Server address", self.server)
-        form.addRow("Enrollment code", self.code)
-        form.addRow("Device name", self.device)
-        form.addRow(self.error)
-        form.addRow(self.enroll_button)
-        self.error.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        form = QGridLayout()
+        form.setColumnStretch(1, 1)
+        fields = (("Server address", self.server), ("Enrollment code", self.code),
+                  ("Device name", self.device))
+        beside = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for row, (text, field) in enumerate(fields):
+            name = QLabel(text)
+            name.setBuddy(field)
+            form.addWidget(name, row, 0, beside)
+            form.addWidget(field, row, 1)
+        self._box = QVBoxLayout(self)
+        self._box.addWidget(self.heading)
+        self._box.addWidget(self.intro)
+        self._box.addLayout(form)
+        self._box.addWidget(self.error)
+        self._box.addWidget(self.enroll_button)
 
     def _submit(self) -> None:
         self.submitted.emit(self.server.text(), self.code.text(), self.device.text())
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
+        self.error.setVisible(bool(text))
+        if self.isVisible():
+            self.fit_screen()
+
+    def place_on(self, area: QRect) -> None:
+        """Fit ``area`` instead of the screen's free area (pictures of a small till)."""
+        self._area = area
+        if self.isVisible():
+            self.fit_screen()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.fit_screen()
+        super().showEvent(event)
+
+    def fit_screen(self) -> None:
+        """Style for the screen, and size to show everything, error included, centred."""
+        area = self._area or self.screen().availableGeometry()
+        scale = fit_style(self, area.size())
+        width = min(area.width() - 2 * MARGIN, int(WIDTH * scale))
+        layout = self._box
+        layout.activate()
+        needed = layout.totalHeightForWidth(width) if layout.hasHeightForWidth() else 0
+        height = min(area.height() - 2 * MARGIN,
+                     max(needed, layout.totalMinimumSize().height()))
+        box = QRect(0, 0, width, height)
+        box.moveCenter(area.center())
+        self.setGeometry(box)

@@ -9,11 +9,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 BACKSPACE = "⌫"
 CLEAR = "Clear"
 ENTER = "Enter"
+# Keys grow with the space they get (their minimum is in the stylesheet), but a
+# keypad wider than this share of its height has flat, wide keys: the rest of
+# the width is better used by whatever sits beside it.
+MAX_WIDTH_PER_HEIGHT = 0.8
+
+
+def keypad_width(height: int) -> int:
+    """The widest a keypad ``height`` px tall should be."""
+    return int(height * MAX_WIDTH_PER_HEIGHT)
 
 
 class PinKeypad(QWidget):
@@ -28,28 +44,32 @@ class PinKeypad(QWidget):
         self.dots = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
         self.dots.setObjectName("PinDots")
         self.dots.setAccessibleName("PIN entered")
+        # A long PIN's dots may be clipped at the edges; they must never widen the screen.
+        self.dots.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         grid = QGridLayout()
         grid.setSpacing(8)
+        expanding = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.buttons: dict[str, QPushButton] = {}
         layout = ["1", "2", "3", "4", "5", "6", "7", "8", "9", CLEAR, "0", BACKSPACE]
         for index, label in enumerate(layout):
             button = QPushButton(label)
             button.setObjectName("KeypadKey")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setMinimumSize(88, 64)
+            button.setSizePolicy(expanding)
             button.clicked.connect(lambda _=False, key=label: self.press(key))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[label] = button
         enter = QPushButton(ENTER)
         enter.setObjectName("KeypadEnter")
         enter.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        enter.setMinimumHeight(64)
+        enter.setSizePolicy(expanding)
         enter.clicked.connect(lambda: self.press(ENTER))
         grid.addWidget(enter, 4, 0, 1, 3)
         self.buttons[ENTER] = enter
         box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.dots)
-        box.addLayout(grid)
+        box.addLayout(grid, 1)
         self._render()
 
     @property

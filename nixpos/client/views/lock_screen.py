@@ -1,15 +1,21 @@
-"""``LockScreen``: shop and till, the clock, the kick banner, the keypad and its errors."""
+"""``LockScreen``: shop and till, the clock, the kick banner, the keypad and its errors.
+
+The keypad takes the whole height on the right, so that its keys stay large
+on a short (1024×600, 800×480) screen; the words — names, banner, prompt,
+errors, the override button — fill the column on its left.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.banner import KickBanner
-from nixpos.client.views.keypad import PinKeypad
-from nixpos.client.views.widgets import CENTER, RIGHT, button, label
+from nixpos.client.views.keypad import PinKeypad, keypad_width
+from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
 
 if TYPE_CHECKING:
     from nixpos.core.till_state import LockView
@@ -22,44 +28,46 @@ class LockScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("LockScreen")
-        self.shop = label("ShopName")
+        self.shop = label("ShopName", wrap=True)
         self.till = label("TillName")
         self.clock = label("Clock", align=RIGHT)
         self.offline = label("OfflineBadge", "Offline — reconnecting")
         self.offline.hide()
         self.banner = KickBanner()
-        self.prompt = label("Prompt", "Enter your PIN", align=CENTER)
+        self.prompt = label("Prompt", "Enter your PIN", align=CENTER, wrap=True)
         self.keypad = PinKeypad()
         self.keypad.submitted.connect(self.pin_entered.emit)
         self.error = label("ErrorLine", align=CENTER, wrap=True)
-        self.override_button = button("OverrideButton", "Manager override", height=56)
+        self.override_button = button("OverrideButton", "Manager override")
         # The keypad keeps the keyboard: a tap on a button must not take it away.
         self.override_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.banner.dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.override_button.clicked.connect(self.override_requested.emit)
 
-        header = QHBoxLayout()
         names = QVBoxLayout()
         names.addWidget(self.shop)
         names.addWidget(self.till)
+        header = QHBoxLayout()
         header.addLayout(names, 1)
-        header.addWidget(self.offline)
-        header.addWidget(self.clock)
-        centre = QVBoxLayout()
-        centre.addWidget(self.prompt)
-        centre.addWidget(self.keypad)
-        centre.addWidget(self.error)
-        centre.addWidget(self.override_button)
-        middle = QHBoxLayout()
-        middle.addStretch(1)
-        middle.addLayout(centre, 2)
-        middle.addStretch(1)
-        page = QVBoxLayout(self)
-        page.addLayout(header)
-        page.addWidget(self.banner)
-        page.addStretch(1)
-        page.addLayout(middle)
-        page.addStretch(1)
+        header.addWidget(self.clock, alignment=Qt.AlignmentFlag.AlignTop)
+        words = QVBoxLayout()
+        words.addLayout(header)
+        words.addWidget(self.offline, alignment=Qt.AlignmentFlag.AlignLeft)
+        words.addWidget(self.banner)
+        words.addStretch(1)
+        words.addWidget(self.prompt)
+        words.addWidget(self.error)
+        words.addStretch(1)
+        words.addWidget(self.override_button)
+        page = QHBoxLayout(self)
+        page.setContentsMargins(*[PAGE_MARGIN] * 4)
+        page.addLayout(words, 1)
+        page.addSpacing(12)
+        page.addWidget(self.keypad, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.keypad.setMaximumWidth(keypad_width(event.size().height()))
 
     def show_view(self, view: LockView) -> None:
         self.prompt.setText(view.prompt)

@@ -1,16 +1,26 @@
-"""``MainWindow``: the lock screen or the active screen, the idle warning on top."""
+"""``MainWindow``: the lock screen or the active screen, the idle warning on top.
+
+It styles itself for its size (``views.scaling``), so type and keys grow with
+the screen; the dialogs it parents inherit that style.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
 from nixpos.client.views.active_screen import ActiveScreen
 from nixpos.client.views.idle_warning import IdleWarning
 from nixpos.client.views.lock_screen import LockScreen
+from nixpos.client.views.scaling import fit_style
+
+# What every screen needs at the smallest scale. Set explicitly, so that the
+# window's minimum does not come from its current, larger scale: a window
+# styled for 1920×1080 must still shrink to 800×480 (and restyle on the way).
+MIN_SIZE = QSize(640, 400)
 
 if TYPE_CHECKING:  # the early paint loads Qt and the views only
     from nixpos.core.till_state import TillView
@@ -23,6 +33,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.setWindowTitle("nixpos")
+        self.setMinimumSize(MIN_SIZE)
         self.lock_screen = LockScreen()
         self.active_screen = ActiveScreen()
         self.pages = QStackedWidget()
@@ -74,6 +85,7 @@ class MainWindow(QMainWindow):
         return self.pages.currentWidget() is self.lock_screen
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        fit_style(self, event.size())
         super().resizeEvent(event)
         self.warning.setGeometry(self.rect())
 

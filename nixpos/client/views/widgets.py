@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 RIGHT = Qt.AlignmentFlag.AlignRight
+PAGE_MARGIN = 14  # px around a whole screen at scale 1.0 (views.scaling scales it)
 
 
 def label(name: str, text: str = "", *, align: Qt.AlignmentFlag | None = None,
@@ -19,9 +20,8 @@ def label(name: str, text: str = "", *, align: Qt.AlignmentFlag | None = None,
     return widget
 
 
-def button(name: str, text: str, *, width: int = 0, height: int = 56) -> QPushButton:
-    """A touch-sized button: at least ``height`` px tall (and ``width`` wide)."""
+def button(name: str, text: str) -> QPushButton:
+    """A button; the stylesheet (scaled to the screen) makes it big enough to touch."""
     widget = QPushButton(text)
     widget.setObjectName(name)
-    widget.setMinimumSize(width, height)
     return widget
