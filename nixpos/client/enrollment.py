@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from nixpos.client import secrets
 from nixpos.client.api import TillApi
 from nixpos.client.config import TillConfig, check_server_url
+from nixpos.core import words
 from nixpos.core.answers import Ok, Refused
 
 log = logging.getLogger("nixpos.client")
@@ -45,7 +46,7 @@ async def enroll(profile: str, server_url: str, code: str, device: str) -> Enrol
     """Swap a one-time code for this till's key; keep the key in the keyring."""
     server_url = check_server_url(server_url)
     if not code.strip():
-        raise StartupError("Enter the enrollment code IT gave you.")
+        raise StartupError(words.ENTER_CODE)
     api = TillApi(server_url)
     try:
         outcome = await api.enroll(code.strip(), device.strip() or device_name(profile),
@@ -55,12 +56,10 @@ async def enroll(profile: str, server_url: str, code: str, device: str) -> Enrol
     if isinstance(outcome, Refused):
         raise StartupError(outcome.message)
     if not isinstance(outcome, Ok):
-        raise StartupError(f"Cannot reach the server at {server_url}. Check the address "
-                           "and that nixpos-server is running.")
+        raise StartupError(words.cannot_reach(server_url))
     data = outcome.body
     if not isinstance(data.get("terminal_key"), str):
-        raise StartupError(f"The server at {server_url} did not answer like a nixpos server. "
-                           "Check the address.")
+        raise StartupError(words.not_a_nixpos_server(server_url))
     secrets.store_key(profile, data["terminal_key"])
     config = TillConfig(server_url, data["terminal"]["name"], data["tenant"]["code"],
                         data["tenant"]["name"])

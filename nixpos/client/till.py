@@ -25,6 +25,7 @@ from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.window import name_window, prepare_window, show_fatal_screen, show_window
+from nixpos.core import words
 from nixpos.core.session import TillSession
 from nixpos.core.ticker import BootTicker, Ticker
 from nixpos.core.till_state import TillState
@@ -81,8 +82,7 @@ async def ensure_enrolled(args: argparse.Namespace) -> Enrolled | None:
     if args.enroll:
         server = args.server or (config.server_url if config else None)
         if not server:
-            raise StartupError("The first enrollment needs the server too: "
-                               "nixpos --server http://HOST:8765 --enroll CODE")
+            raise StartupError(words.FIRST_ENROLL_NEEDS_SERVER)
         return await enroll(args.profile, server, args.enroll, device_name(args.profile))
     if config is not None and key:
         if args.server and args.server != config.server_url:

@@ -16,6 +16,8 @@ from nixpos.core.reasons import EndReason
 # -- the lock screen -------------------------------------------------------------
 
 ENTER_PIN = "Enter your PIN"
+CLEAR_KEY = "Clear"
+ENTER_KEY = "Enter"
 CHECKING = "Checking…"
 MANAGER_OVERRIDE = "Manager override"
 DISMISS = "Dismiss"
@@ -64,7 +66,6 @@ READY_FOR_SALE = "Ready for the next sale"
 OPEN_DRAWER = "Open drawer"
 CLOSE_PROGRAM = "Close till program"
 ROLES = {"cashier": "Cashier", "manager": "Manager", "owner": "Owner"}
-LOCK_PENDING = "Locked here; telling the server…"
 
 
 def role(role_code: str, override: bool) -> str:
@@ -166,3 +167,32 @@ def banner(end: SessionEnd, idle_timeout_s: int, tz: tzinfo | None = None) -> st
         case EndReason.SIGNED_OUT_EVERYWHERE:
             return f"{who} signed out of all devices{when}. {REGISTER_LOCKED}"
     return f"{whose}'s session ended{when}. {REGISTER_LOCKED}"
+
+
+# -- setting a till up, and when it cannot start --------------------------------------------
+
+SET_UP_TITLE = "Set up this till"
+SET_UP_INTRO = ("Ask IT for this till's one-time enrollment code "
+                "(nixpos-server enrollment-code).")
+SERVER_ADDRESS = "Server address"
+ENROLLMENT_CODE = "Enrollment code"
+DEVICE_NAME = "Device name"
+ENROLL = "Enroll this till"
+ENTER_CODE = "Enter the enrollment code IT gave you."
+FIRST_ENROLL_NEEDS_SERVER = ("The first enrollment needs the server too: "
+                             "nixpos --server http://HOST:8765 --enroll CODE")
+CANNOT_START = "This till cannot start"
+CLOSE = "Close"
+
+
+def cannot_reach(server_url: str) -> str:
+    return (f"Cannot reach the server at {server_url}. Check the address and that "
+            "nixpos-server is running.")
+
+
+def not_a_nixpos_server(server_url: str) -> str:
+    return f"The server at {server_url} did not answer like a nixpos server. Check the address."
+
+
+def show_it(log_file: str | None) -> str:
+    return "Show this to IT." + (f" The till's log: {log_file}" if log_file else "")

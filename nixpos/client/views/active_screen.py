@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
+from nixpos.core import words
 
 if TYPE_CHECKING:
     from nixpos.core.till_state import ActiveView
@@ -31,16 +32,16 @@ class ActiveScreen(QWidget):
         self.till = label("TillName")
         self.countdown = label("IdleCountdown", align=RIGHT)
         self.connection = label("ConnectionState")
-        self.lock_button = button("LockButton", "Lock")
+        self.lock_button = button("LockButton", words.LOCK)
         self.lock_button.clicked.connect(self.lock_requested.emit)
 
         self.sale = QFrame()
         self.sale.setObjectName("SaleArea")
-        self.sale_title = label("SaleTitle", "Ready for the next sale", align=CENTER)
+        self.sale_title = label("SaleTitle", words.READY_FOR_SALE, align=CENTER)
         self.notice = label("Notice", align=CENTER, wrap=True)
-        self.drawer_button = button("DrawerButton", "Open drawer")
+        self.drawer_button = button("DrawerButton", words.OPEN_DRAWER)
         self.drawer_button.clicked.connect(self.open_drawer_requested.emit)
-        self.close_button = button("CloseButton", "Close till program")
+        self.close_button = button("CloseButton", words.CLOSE_PROGRAM)
         self.close_button.clicked.connect(self.close_requested.emit)
         actions = QHBoxLayout()
         actions.addStretch(1)

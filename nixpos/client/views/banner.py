@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from nixpos.core import words
+
 
 class KickBanner(QFrame):
     dismissed = Signal()
@@ -14,7 +16,7 @@ class KickBanner(QFrame):
         self.setObjectName("KickBanner")
         self.text = QLabel(wordWrap=True)
         self.text.setObjectName("KickBannerText")
-        self.dismiss_button = QPushButton("Dismiss")
+        self.dismiss_button = QPushButton(words.DISMISS)
         self.dismiss_button.setObjectName("KickBannerDismiss")
         self.dismiss_button.clicked.connect(self.dismissed.emit)
         row = QHBoxLayout(self)

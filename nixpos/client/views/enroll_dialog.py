@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QGridLayout, QLabel, QLineEdit, QVBoxLayo
 
 from nixpos.client.views.scaling import fit_style
 from nixpos.client.views.widgets import button, label
+from nixpos.core import words
 
 WIDTH = 720  # px at scale 1.0 (a 1024×600 screen)
 MARGIN = 16  # px kept free around it on a small screen
@@ -24,24 +25,23 @@ class EnrollDialog(QDialog):
     def __init__(self, server_url: str, device_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("EnrollDialog")
-        self.setWindowTitle("Set up this till")
+        self.setWindowTitle(words.SET_UP_TITLE)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self._area: QRect | None = None
-        self.heading = label("EnrollTitle", "Set up this till")
-        self.intro = label("EnrollIntro", "Ask IT for this till's one-time enrollment code "
-                           "(nixpos-server enrollment-code).", wrap=True)
+        self.heading = label("EnrollTitle", words.SET_UP_TITLE)
+        self.intro = label("EnrollIntro", words.SET_UP_INTRO, wrap=True)
         self.server = QLineEdit(server_url, placeholderText="http://192.168.1.10:8765")
         self.code = QLineEdit(placeholderText="ABCD-EFGH-JKLM")
         self.device = QLineEdit(device_name)
         self.error = label("ErrorLine", wrap=True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
-        self.enroll_button = button("EnrollButton", "Enroll this till")
+        self.enroll_button = button("EnrollButton", words.ENROLL)
         self.enroll_button.clicked.connect(self._submit)
         form = QGridLayout()
         form.setColumnStretch(1, 1)
-        fields = (("Server address", self.server), ("Enrollment code", self.code),
-                  ("Device name", self.device))
+        fields = ((words.SERVER_ADDRESS, self.server), (words.ENROLLMENT_CODE, self.code),
+                  (words.DEVICE_NAME, self.device))
         beside = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for row, (text, field) in enumerate(fields):
             name = QLabel(text)

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.scaling import fit_style
 from nixpos.client.views.widgets import button, label
+from nixpos.core import words
 
-TITLE = "This till cannot start"
 READABLE_WIDTH = 0.8  # of the screen: longer lines are hard to read
 
 
@@ -27,13 +27,12 @@ class FatalScreen(QWidget):
         self.setObjectName("FatalScreen")
         self.setWindowTitle("nixpos cannot start")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.title = label("FatalTitle", TITLE, wrap=True)
+        self.title = label("FatalTitle", words.CANNOT_START, wrap=True)
         self.message = label("FatalText", message, wrap=True)
         # IT may want to copy the setting it names.
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        hint = "Show this to IT." + (f" The till's log: {log_file}" if log_file else "")
-        self.hint = label("FatalHint", hint, wrap=True)
-        self.close_button = button("FatalClose", "Close")
+        self.hint = label("FatalHint", words.show_it(log_file), wrap=True)
+        self.close_button = button("FatalClose", words.CLOSE)
         self.close_button.clicked.connect(self.close)
         row = QHBoxLayout()
         row.addStretch(1)

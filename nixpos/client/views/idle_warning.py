@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from nixpos.client.views.widgets import CENTER, button, label
+from nixpos.core import words
 
 
 class IdleWarning(QFrame):
@@ -14,9 +15,9 @@ class IdleWarning(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("IdleWarning")
-        self.title = label("WarningTitle", "Still there?", align=CENTER)
+        self.title = label("WarningTitle", words.STILL_THERE, align=CENTER)
         self.countdown = label("WarningCountdown", align=CENTER, wrap=True)
-        self.stay_button = button("StayButton", "Stay signed in")
+        self.stay_button = button("StayButton", words.STAY_SIGNED_IN)
         self.stay_button.clicked.connect(self.stay.emit)
         box = QVBoxLayout(self)
         box.addStretch(1)

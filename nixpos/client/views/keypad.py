@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nixpos.core import words
+
 BACKSPACE = "⌫"
-CLEAR = "Clear"
-ENTER = "Enter"
+CLEAR = words.CLEAR_KEY
+ENTER = words.ENTER_KEY
 # Keys grow with the space they get (their minimum is in the stylesheet), but a
 # keypad wider than this share of its height has flat, wide keys: the rest of
 # the width is better used by whatever sits beside it.

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from nixpos.client.views.banner import KickBanner
 from nixpos.client.views.keypad import PinKeypad, keypad_width
 from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, RIGHT, button, label
+from nixpos.core import words
 
 if TYPE_CHECKING:
     from nixpos.core.till_state import LockView
@@ -31,14 +32,14 @@ class LockScreen(QWidget):
         self.shop = label("ShopName", wrap=True)
         self.till = label("TillName")
         self.clock = label("Clock", align=RIGHT)
-        self.offline = label("OfflineBadge", "Offline — reconnecting")
+        self.offline = label("OfflineBadge", words.OFFLINE_BADGE)
         self.offline.hide()
         self.banner = KickBanner()
-        self.prompt = label("Prompt", "Enter your PIN", align=CENTER, wrap=True)
+        self.prompt = label("Prompt", words.ENTER_PIN, align=CENTER, wrap=True)
         self.keypad = PinKeypad()
         self.keypad.submitted.connect(self.pin_entered.emit)
         self.error = label("ErrorLine", align=CENTER, wrap=True)
-        self.override_button = button("OverrideButton", "Manager override")
+        self.override_button = button("OverrideButton", words.MANAGER_OVERRIDE)
         # The keypad keeps the keyboard: a tap on a button must not take it away.
         self.override_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.banner.dismiss_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -50,18 +51,18 @@ class LockScreen(QWidget):
         header = QHBoxLayout()
         header.addLayout(names, 1)
         header.addWidget(self.clock, alignment=Qt.AlignmentFlag.AlignTop)
-        words = QVBoxLayout()
-        words.addLayout(header)
-        words.addWidget(self.offline, alignment=Qt.AlignmentFlag.AlignLeft)
-        words.addWidget(self.banner)
-        words.addStretch(1)
-        words.addWidget(self.prompt)
-        words.addWidget(self.error)
-        words.addStretch(1)
-        words.addWidget(self.override_button)
+        column = QVBoxLayout()
+        column.addLayout(header)
+        column.addWidget(self.offline, alignment=Qt.AlignmentFlag.AlignLeft)
+        column.addWidget(self.banner)
+        column.addStretch(1)
+        column.addWidget(self.prompt)
+        column.addWidget(self.error)
+        column.addStretch(1)
+        column.addWidget(self.override_button)
         page = QHBoxLayout(self)
         page.setContentsMargins(*[PAGE_MARGIN] * 4)
-        page.addLayout(words, 1)
+        page.addLayout(column, 1)
         page.addSpacing(12)
         page.addWidget(self.keypad, 1)
 

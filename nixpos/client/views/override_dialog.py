@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QVBoxLayout, QWidget
 from nixpos.client.views.keypad import PinKeypad, keypad_width
 from nixpos.client.views.scaling import current_scale, fit_gaps
 from nixpos.client.views.widgets import CENTER, PAGE_MARGIN, button, label
+from nixpos.core import words
 
 MARGIN_PER_HEIGHT = 0.04  # of the window's height, around the dialog
 MAX_WIDTH_PER_HEIGHT = 1.6  # wider than this, the dialog's columns drift apart
@@ -43,21 +44,21 @@ class OverrideDialog(QDialog):
         self.keypad = PinKeypad(pin_length)
         self.keypad.submitted.connect(self.pin_entered.emit)
         self.error = label("ErrorLine", align=CENTER, wrap=True)
-        self.cancel_button = button("CancelButton", "Cancel")
+        self.cancel_button = button("CancelButton", words.CANCEL)
         self.cancel_button.clicked.connect(self.reject)
         # Enter on a focused Cancel would cancel: the keypad keeps the keyboard instead.
         self.cancel_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.cancel_button.setAutoDefault(False)
-        words = QVBoxLayout()
-        words.addWidget(self.title)
-        words.addWidget(self.explanation)
-        words.addStretch(1)
-        words.addWidget(self.error)
-        words.addStretch(1)
-        words.addWidget(self.cancel_button)
+        column = QVBoxLayout()
+        column.addWidget(self.title)
+        column.addWidget(self.explanation)
+        column.addStretch(1)
+        column.addWidget(self.error)
+        column.addStretch(1)
+        column.addWidget(self.cancel_button)
         page = QHBoxLayout(self)
         page.setContentsMargins(*[PAGE_MARGIN] * 4)
-        page.addLayout(words, 1)
+        page.addLayout(column, 1)
         page.addSpacing(12)
         page.addWidget(self.keypad, 1)
         self._window = parent.window() if parent is not None else None
