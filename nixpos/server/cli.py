@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_staff.add_argument("--password", help="back-office password (with --email)")
     add_staff.add_argument("--terminals", default="all", metavar="all|NAME,NAME",
                            help="tills this person may unlock (default: all)")
+    add_staff.add_argument("--terminal", action="append", metavar="NAME", default=[],
+                           help="a till this person may unlock, named exactly (commas "
+                                "allowed); repeat for more; adds to --terminals")
 
     code = command("enrollment-code",
                    "Print a one-time code (10 minutes) to enroll a till; creates the till if new.")
@@ -127,10 +130,19 @@ def cmd_add_tenant(args: argparse.Namespace) -> dict[str, Any]:
     return tenants.add_tenant(_context(args), args.code, args.name)
 
 
+def till_names(terminals: str, exact: list[str]) -> list[str] | None:
+    """``--terminals all|NAME,NAME`` plus ``--terminal NAME``…: the names, or None for all."""
+    listed = [] if terminals.strip().lower() == "all" else terminals.split(",")
+    names = [name.strip() for name in [*listed, *exact] if name.strip()]
+    if not names and terminals.strip().lower() != "all":
+        raise CliError("--terminals needs till names, e.g. --terminals \"Till 1,Till 2\", or all.")
+    return names or None
+
+
 def cmd_add_staff(args: argparse.Namespace) -> dict[str, Any]:
     return staff.add_staff(
         _context(args), args.tenant, args.name, args.role, pin=args.pin, email=args.email,
-        password=args.password, terminals=args.terminals,
+        password=args.password, terminals=till_names(args.terminals, args.terminal),
     )
 
 
