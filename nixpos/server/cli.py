@@ -22,6 +22,7 @@ from nixpos.server.errors import NixposError
 from nixpos.server.security import SecretFileError, create_secret_file, read_secret_file
 from nixpos.server.services import demo, staff, tenants, terminals
 from nixpos.server.services.context import ServerContext
+from nixpos.server.serving import ServeOptions
 
 log = logging.getLogger("nixpos.server")
 
@@ -92,10 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("--pos-single-session", choices=["on", "off"])
     policy.add_argument("--web-single-session", choices=["on", "off"])
 
-    serve = command("serve", "Serve the API with waitress (a production WSGI server).")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--threads", type=_positive, default=8)
+    defaults = ServeOptions()
+    serve = command("serve", "Serve the API and the back office with waitress (a production "
+                             "WSGI server). Exposed beyond the shop's network, put it behind "
+                             "a reverse proxy (docs/deploy.md).")
+    serve.add_argument("--host", default=defaults.host,
+                       help="address to listen on (default: %(default)s; 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, default=defaults.port,
+                       help="port to listen on (default: %(default)s)")
+    serve.add_argument("--threads", type=_positive, default=defaults.threads,
+                       help="requests handled at once (default: %(default)s)")
+    serve.add_argument("--connection-limit", type=_positive, metavar="N",
+                       default=defaults.connection_limit,
+                       help="open connections at most; more wait to be accepted "
+                            "(default: %(default)s)")
+    serve.add_argument("--channel-timeout", type=_positive, metavar="S",
+                       default=defaults.channel_timeout_s,
+                       help="close a connection silent for S seconds, or whose request has "
+                            "not arrived whole after S seconds (default: %(default)s)")
+    serve.add_argument("--trusted-proxy", metavar="ADDR",
+                       help="the reverse proxy's IP address, as the server sees it: only its "
+                            "X-Forwarded-Proto and X-Forwarded-For are believed (default: "
+                            "none; then back-office cookies are Secure only on direct https)")
     return parser
 
 
@@ -163,9 +182,7 @@ def cmd_set_policy(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
-    import waitress
-
-    from nixpos.server import logs
+    from nixpos.server import logs, serving
     from nixpos.server.app import create_app
     from nixpos.server.sweeper import IdleSweeper
 
@@ -177,8 +194,10 @@ def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
     log.info("nixpos %s serving on http://%s:%d (log: %s)", __version__, args.host, args.port,
              log_file)
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
-                       max_request_body_size=1024 * 1024, ident="nixpos")
+        serving.serve(app, ServeOptions(
+            host=args.host, port=args.port, threads=args.threads,
+            connection_limit=args.connection_limit, channel_timeout_s=args.channel_timeout,
+            trusted_proxy=args.trusted_proxy))
     finally:
         sweeper.stop()
     return {}

@@ -16,7 +16,9 @@ keypad answers ``terminal_locked``, not ``invalid_pin``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from nixpos.core.lockout import format_wait
@@ -51,6 +53,13 @@ class NixposError(Exception):
         if "retry_after_s" in self.extra:
             return {"Retry-After": str(self.extra["retry_after_s"])}
         return {}
+
+    def http_answer(self) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status line, headers and body: the same bytes whoever writes the answer
+        (Flask, or the WSGI server for what never reaches Flask)."""
+        body = json.dumps(self.body(), ensure_ascii=False).encode("utf-8")
+        headers = [("Content-Type", "application/json"), *self.headers().items()]
+        return f"{self.status} {HTTPStatus(self.status).phrase}", headers, body
 
 
 class InvalidRequest(NixposError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
 from nixpos.server.errors import (
@@ -25,10 +25,8 @@ log = logging.getLogger("nixpos.server")
 
 
 def error_response(error: NixposError) -> Response:
-    response = jsonify(error.body())
-    response.status_code = error.status
-    response.headers.update(error.headers())
-    return response
+    status, headers, body = error.http_answer()
+    return Response(body, status=status, headers=headers)
 
 
 def from_http_exception(exc: HTTPException) -> NixposError:
