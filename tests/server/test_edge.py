@@ -184,10 +184,10 @@ def test_odd_bytes_in_auth_headers_get_a_json_4xx(
 ) -> None:
     token = shop.unlock_ok("Till 1", "Mealea Sok")["token"]
     admin = shop.login("sokha@lumiere.example")
-    headers: dict[str, bytes] = {
-        "X-Terminal-Key": shop.keys["Till 1"].encode(),
-        "Authorization": f"Bearer {admin if 'admin' in path else token}".encode(),
-        header: (b"Bearer " + ODD) if header == "Authorization" else ODD,
+    headers: dict[bytes, bytes] = {
+        b"X-Terminal-Key": shop.keys["Till 1"].encode(),
+        b"Authorization": f"Bearer {admin if 'admin' in path else token}".encode(),
+        header.encode(): (b"Bearer " + ODD) if header == "Authorization" else ODD,
     }
     response = httpx.get(f"{live.url}{path}", headers=headers, timeout=10)
     assert response.status_code in (400, 401)
