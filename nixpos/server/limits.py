@@ -13,6 +13,8 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
 # A text field a person types (a name, a device name) unless the field says otherwise.
 MAX_TEXT = 200
+# Audit-log entries in one answer of the JSON API.
+AUDIT_PAGE_MAX = 500
 # waitress's default; a request whose request line and headers are larger gets 431.
 MAX_HEADER_BYTES = 256 * 1024
 

@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from nixpos.server.api import body
 from nixpos.server.api.context import server
 from nixpos.server.errors import InvalidRequest
+from nixpos.server.limits import AUDIT_PAGE_MAX
 from nixpos.server.models import MAX_ID
 from nixpos.server.services import web_sessions
 from nixpos.server.services.backoffice import Admin
@@ -14,7 +15,6 @@ from nixpos.server.services.represent import Json
 from nixpos.server.user_agent import operating_system
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
-AUDIT_PAGE_MAX = 500
 
 
 def admin() -> Admin:

@@ -36,8 +36,10 @@ from nixpos.server.errors import (
     TerminalLocked,
     TooManyAttempts,
     Unauthorized,
+    UnknownAddress,
 )
-from nixpos.server.limits import MAX_TEXT
+from nixpos.server.limits import AUDIT_PAGE_MAX, MAX_TEXT
+from nixpos.server.models import MAX_ID
 from nixpos.server.text import TEXT_PATTERN
 
 bp = Blueprint("meta", __name__, url_prefix="/api/v1")
@@ -104,8 +106,11 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying aga
 def op(summary: str, ok: tuple[int, Schema], *errors: type[NixposError],
        body: Schema | None = None, security: list[Security] | None = None,
        params: list[Schema] | None = None) -> Schema:
-    """One operation. ``body``: an empty request body is taken as ``{}`` (so never required)."""
+    """One operation. ``body``: an empty request body counts as ``{}``, so a body is
+    required exactly when its schema has required fields."""
     every: Errors = (*errors, InvalidRequest, PayloadTooLarge)
+    if any(p["in"] == "path" for p in params or []):
+        every = (*every, UnknownAddress)  # an id that is not a whole number names no route
     responses: Schema = {
         str(ok[0]): {"description": "OK", "content": {"application/json": {"schema": ok[1]}}},
     }
@@ -120,7 +125,7 @@ def op(summary: str, ok: tuple[int, Schema], *errors: type[NixposError],
     operation: Schema = {"summary": summary, "responses": responses,
                          "parameters": [TENANT_PARAM, *(params or [])]}
     if body is not None:
-        operation["requestBody"] = {"required": False,
+        operation["requestBody"] = {"required": bool(body.get("required")),
                                     "content": {"application/json": {"schema": body}}}
     if security is not None:
         operation["security"] = security
@@ -221,8 +226,10 @@ PATHS: dict[str, Schema] = {
     "/api/v1/admin/audit": {"get": op(
         "The audit log, newest first", (200, EMPTY), *ADMIN_ERRORS,
         security=ADMIN, params=[
-            {"name": "limit", "in": "query", "required": False, "schema": INT},
-            {"name": "before", "in": "query", "required": False, "schema": INT},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": AUDIT_PAGE_MAX}},
+            {"name": "before", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
         ],
     )},
     "/api/v1/admin/pos-sessions/{session_id}/end": _admin_post(
