@@ -181,6 +181,12 @@ def cmd_set_policy(args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+def serve_options(args: argparse.Namespace) -> ServeOptions:
+    return ServeOptions(host=args.host, port=args.port, threads=args.threads,
+                        connection_limit=args.connection_limit,
+                        channel_timeout_s=args.channel_timeout, trusted_proxy=args.trusted_proxy)
+
+
 def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
     from nixpos.server import logs, serving
     from nixpos.server.app import create_app
@@ -194,10 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
     log.info("nixpos %s serving on http://%s:%d (log: %s)", __version__, args.host, args.port,
              log_file)
     try:
-        serving.serve(app, ServeOptions(
-            host=args.host, port=args.port, threads=args.threads,
-            connection_limit=args.connection_limit, channel_timeout_s=args.channel_timeout,
-            trusted_proxy=args.trusted_proxy))
+        serving.serve(app, serve_options(args))
     finally:
         sweeper.stop()
     return {}
