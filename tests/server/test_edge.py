@@ -18,8 +18,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from nixpos.server.errors import InvalidCredentials
 from nixpos.server.limits import MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_JSON_DEPTH
 from nixpos.server.models import AuditEvent, WebSession
+from nixpos.server.services import web_sessions
 from tests.helpers import Shop
 from tests.live_server import LiveServer
 
@@ -193,3 +195,10 @@ def test_odd_bytes_in_auth_headers_get_a_json_4xx(
     assert response.status_code in (400, 401)
     assert response.json()["error"] in {"invalid_request", "invalid_terminal", "invalid_token",
                                         "tenant_mismatch", "unauthorized"}
+
+
+@pytest.mark.parametrize("email", ["sokha@lumiere.example\x00", "\ud800@lumiere.example"])
+def test_the_sign_in_service_refuses_unstorable_e_mails_itself(shop: Shop, email: str) -> None:
+    # The back office's sign-in form reaches the service without api.body's checks.
+    with pytest.raises(InvalidCredentials):
+        web_sessions.sign_in(shop.ctx, email, "correct horse battery", "Laptop", "Linux", None)

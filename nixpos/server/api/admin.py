@@ -66,8 +66,8 @@ def audit_log() -> Json:
     office = admin()
     office.authenticate()  # a stranger learns nothing, not even which queries are wrong
     limit = _int_arg("limit", 100, 1, AUDIT_PAGE_MAX)
-    before = request.args.get("before")
-    return office.audit_log(limit, _int_arg("before", 0, 1, MAX_ID) if before else None)
+    before = _int_arg("before", 0, 1, MAX_ID) if "before" in request.args else None
+    return office.audit_log(limit, before)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:

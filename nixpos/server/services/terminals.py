@@ -53,11 +53,11 @@ def authenticate(
         raise InvalidTerminal()
     check_tenant(terminal.tenant, tenant_header)
     if not terminal.active:
-        session = s.scalar(select(PosSession).where(
-            PosSession.token_hash == security.token_hash(token or ""),
+        session = token and s.scalar(select(PosSession).where(
+            PosSession.token_hash == security.token_hash(token),
             PosSession.terminal_id == terminal.id))
         refusal = TerminalDeactivated()
-        if session is not None:
+        if session:
             refusal.extra["session"] = session_json(session)
         raise refusal
     return terminal
