@@ -30,7 +30,7 @@ from nixpos.server.app import create_app
 from nixpos.server.db import Database
 from nixpos.server.services import demo, tenants
 from nixpos.server.services.context import ServerContext
-from tests.live_server import LiveServer, free_port
+from nixpos.server.serving import BackgroundServer, free_port
 
 T = TypeVar("T")
 
@@ -52,10 +52,11 @@ class Floor:
             tenants.set_policy(self.ctx, demo.TENANT_CODE, **policy)
         self.pins = {person["name"]: person["pin"] for person in shop["staff"]}
         self.passwords = {p["email"]: p["password"] for p in shop["staff"] if p["email"]}
-        self._server: LiveServer | None = None
+        self._server: BackgroundServer | None = None
         self._process: subprocess.Popen[bytes] | None = None
         if in_process:
-            self._server = LiveServer(create_app(database=self.db, pin_secret=self.ctx.pin_secret))
+            self._server = BackgroundServer(create_app(database=self.db,
+                                                       pin_secret=self.ctx.pin_secret))
             self._server.start()
             self.url = self._server.url
         else:

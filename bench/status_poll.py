@@ -1,7 +1,8 @@
 """SPEC §5: status-poll throughput vs a bare Flask JSON endpoint (target ≥ 0.8×), and
 p99 under 50 ms at 50 concurrent clients on loopback.
 
-Both servers run as separate waitress processes with the same settings; Debian's
+Both servers run as separate processes under nixpos's own waitress configuration
+(``nixpos.server.serving``, as ``nixpos-server serve`` runs it); Debian's
 ``wrk`` (``apt-get install wrk``) loads them in turns (bare, nixpos, bare, nixpos
 …) and the script prints the ratio of the medians measured in this run.
 
@@ -24,18 +25,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.shopfloor import build
-from tests.live_server import free_port
+from nixpos.server.serving import free_port
 
 
 @contextmanager
 def serving(app_spec: str, threads: int, env_db: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
     code = (
-        "import waitress, importlib, sys\n"
+        "import importlib, sys\n"
+        "from nixpos.server.serving import ServeOptions, serve\n"
         "module, name = sys.argv[1].split(':')\n"
         "app = getattr(importlib.import_module(module), name)\n"
         "app = app() if callable(app) and not hasattr(app, 'wsgi_app') else app\n"
-        f"waitress.serve(app, host='127.0.0.1', port={port}, threads={threads}, _quiet=True)\n"
+        f"serve(app, ServeOptions(port={port}, threads={threads}))\n"
     )
     env = {**__import__("os").environ, **(env_db or {})}
     process = subprocess.Popen([sys.executable, "-c", code, app_spec], env=env,

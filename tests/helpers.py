@@ -39,14 +39,14 @@ class Shop:
         shop.enroll(OTHER_TENANT, "Other Till")
         shop.add("Sokha Lim", "owner", "82746153", email="sokha@lumiere.example")
         shop.add("Dara Chan", "manager", "51938274", email="dara@lumiere.example",
-                 tills="Till 1")
+                 tills=["Till 1"])
         shop.add("Mealea Sok", "cashier", "39184726")
-        shop.add("Vannak Kim", "cashier", "74829163", tills="Till 1")
+        shop.add("Vannak Kim", "cashier", "74829163", tills=["Till 1"])
         shop.add("Other Cashier", "cashier", "64738291", tenant=OTHER_TENANT)
         return shop
 
     def add(self, name: str, role: str, pin: str, *, email: str | None = None,
-            tills: str = "all", tenant: str = TENANT) -> None:
+            tills: list[str] | None = None, tenant: str = TENANT) -> None:
         person = staff.add_staff(
             self.ctx, tenant, name, role, pin=pin, email=email,
             password=PASSWORD if email else None, terminals=tills,

@@ -15,11 +15,11 @@ from nixpos.server.api import admin, errors, openapi, pos, terminals
 from nixpos.server.api.context import EXTENSION
 from nixpos.server.config import ServerConfig
 from nixpos.server.db import Database
+from nixpos.server.limits import MAX_BODY_BYTES
 from nixpos.server.security import read_secret_file
 from nixpos.server.services.context import ServerContext
 from nixpos.server.web import views
 
-MAX_BODY_BYTES = 64 * 1024
 access_log = logging.getLogger("nixpos.server.access")
 
 
@@ -33,6 +33,8 @@ def create_app(
 ) -> Flask:
     """Build the app. Collaborators default to the real ones named by ``config``."""
     app = Flask(__name__)
+    # The same limit the WSGI server applies (``serving``): whichever sees the body
+    # first refuses it with the same JSON 413.
     app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, JSON_SORT_KEYS=False)
     if test_config:
         app.config.update(test_config)

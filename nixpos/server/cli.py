@@ -22,6 +22,7 @@ from nixpos.server.errors import NixposError
 from nixpos.server.security import SecretFileError, create_secret_file, read_secret_file
 from nixpos.server.services import demo, staff, tenants, terminals
 from nixpos.server.services.context import ServerContext
+from nixpos.server.serving import ServeOptions
 
 log = logging.getLogger("nixpos.server")
 
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_staff.add_argument("--password", help="back-office password (with --email)")
     add_staff.add_argument("--terminals", default="all", metavar="all|NAME,NAME",
                            help="tills this person may unlock (default: all)")
+    add_staff.add_argument("--terminal", action="append", metavar="NAME", default=[],
+                           help="a till this person may unlock, named exactly (commas "
+                                "allowed); repeat for more; adds to --terminals")
 
     code = command("enrollment-code",
                    "Print a one-time code (10 minutes) to enroll a till; creates the till if new.")
@@ -89,10 +93,28 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("--pos-single-session", choices=["on", "off"])
     policy.add_argument("--web-single-session", choices=["on", "off"])
 
-    serve = command("serve", "Serve the API with waitress (a production WSGI server).")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--threads", type=_positive, default=8)
+    defaults = ServeOptions()
+    serve = command("serve", "Serve the API and the back office with waitress (a production "
+                             "WSGI server). Exposed beyond the shop's network, put it behind "
+                             "a reverse proxy (docs/deploy.md).")
+    serve.add_argument("--host", default=defaults.host,
+                       help="address to listen on (default: %(default)s; 0.0.0.0 for all)")
+    serve.add_argument("--port", type=int, default=defaults.port,
+                       help="port to listen on (default: %(default)s)")
+    serve.add_argument("--threads", type=_positive, default=defaults.threads,
+                       help="requests handled at once (default: %(default)s)")
+    serve.add_argument("--connection-limit", type=_positive, metavar="N",
+                       default=defaults.connection_limit,
+                       help="open connections at most; more wait to be accepted "
+                            "(default: %(default)s)")
+    serve.add_argument("--channel-timeout", type=_positive, metavar="S",
+                       default=defaults.channel_timeout_s,
+                       help="close a connection silent for S seconds, or whose request has "
+                            "not arrived whole after S seconds (default: %(default)s)")
+    serve.add_argument("--trusted-proxy", metavar="ADDR",
+                       help="the reverse proxy's IP address, as the server sees it: only its "
+                            "X-Forwarded-Proto and X-Forwarded-For are believed (default: "
+                            "none; then back-office cookies are Secure only on direct https)")
     return parser
 
 
@@ -127,10 +149,19 @@ def cmd_add_tenant(args: argparse.Namespace) -> dict[str, Any]:
     return tenants.add_tenant(_context(args), args.code, args.name)
 
 
+def till_names(terminals: str, exact: list[str]) -> list[str] | None:
+    """``--terminals all|NAME,NAME`` plus ``--terminal NAME``…: the names, or None for all."""
+    listed = [] if terminals.strip().lower() == "all" else terminals.split(",")
+    names = [name.strip() for name in [*listed, *exact] if name.strip()]
+    if not names and terminals.strip().lower() != "all":
+        raise CliError("--terminals needs till names, e.g. --terminals \"Till 1,Till 2\", or all.")
+    return names or None
+
+
 def cmd_add_staff(args: argparse.Namespace) -> dict[str, Any]:
     return staff.add_staff(
         _context(args), args.tenant, args.name, args.role, pin=args.pin, email=args.email,
-        password=args.password, terminals=args.terminals,
+        password=args.password, terminals=till_names(args.terminals, args.terminal),
     )
 
 
@@ -150,10 +181,14 @@ def cmd_set_policy(args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
-def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
-    import waitress
+def serve_options(args: argparse.Namespace) -> ServeOptions:
+    return ServeOptions(host=args.host, port=args.port, threads=args.threads,
+                        connection_limit=args.connection_limit,
+                        channel_timeout_s=args.channel_timeout, trusted_proxy=args.trusted_proxy)
 
-    from nixpos.server import logs
+
+def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
+    from nixpos.server import logs, serving
     from nixpos.server.app import create_app
     from nixpos.server.sweeper import IdleSweeper
 
@@ -165,8 +200,7 @@ def cmd_serve(args: argparse.Namespace) -> dict[str, Any]:
     log.info("nixpos %s serving on http://%s:%d (log: %s)", __version__, args.host, args.port,
              log_file)
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
-                       max_request_body_size=1024 * 1024, ident="nixpos")
+        serving.serve(app, serve_options(args))
     finally:
         sweeper.stop()
     return {}

@@ -1,6 +1,9 @@
 """The database handle: engine set-up per backend, and read/write transactions.
 
-``Database.write()`` is the only way rules change data. On SQLite it opens
+``Database.write()`` is the only way rules change data, and it commits all or
+nothing: on any error the transaction rolls back whole, and only what a
+refusal explicitly carries (``NixposError.after_rollback``: count a failed
+PIN, audit a refusal) is then written, in a transaction of its own. On SQLite it opens
 the transaction with ``BEGIN IMMEDIATE`` so two writers never interleave (the
 single-session rule needs that); on PostgreSQL the services take row locks
 (``SELECT … FOR UPDATE``) on the till and the person instead. Reads use a
@@ -19,6 +22,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from nixpos.server.errors import NixposError
 
 APP_NAME = "nixpos"
 _WRITE = "nixpos_write"
@@ -124,18 +129,21 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
-
     @contextmanager
     def _commit_or_rollback(self, session: Session) -> Iterator[None]:
         try:
             yield
-        except BaseException as exc:
-            # Some refusals must still be recorded (a failed PIN counts towards the
-            # lockout even though the request fails): such errors say so.
-            if getattr(exc, "keep_changes", False):
-                self._commit(session)
-            else:
-                session.rollback()
+        except NixposError as refusal:
+            # A refusal commits nothing of the request's work; what it must leave behind
+            # (a failed PIN counted, an audit row) it names itself, written on its own.
+            session.rollback()
+            if refusal.after_rollback is None:
+                raise
+            with self.write() as aftermath:
+                answer = refusal.after_rollback(aftermath)
+            raise (answer or refusal) from None
+        except BaseException:
+            session.rollback()
             raise
         self._commit(session)
 

@@ -1,121 +1,218 @@
-"""The errors the services raise, each with the wire code of SPEC §3.
+"""The errors the server answers with: each class owns its wire code *and* its HTTP status.
 
-``NixposError`` carries the ``error`` code and a ``message`` for a person;
-the API layer maps the code to an HTTP status (``api.errors``). Errors with
-``keep_changes`` are raised after work that must stay committed anyway, such
-as counting a failed PIN.
+``NixposError`` carries the ``error`` code, the ``status``, a ``message`` for
+a person and any extra fields of the answer (``retry_after_s``). Everything
+else derives from these classes: the JSON API's answers (``api.errors``), the
+answers the WSGI server writes itself (``serving``), the OpenAPI document and
+the back office's pages.
+
+An error never commits part of a request's work: the transaction rolls back
+whole. What a refusal must still leave behind (a failed PIN counted towards
+the lockout, an audit row) it carries explicitly as ``after_rollback``, which
+``db.Database.write`` runs in a transaction of its own once the rollback is
+done. That step may answer a different error (the failure that locks the
+keypad answers ``terminal_locked``, not ``invalid_pin``).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
 
 from nixpos.core.lockout import format_wait
+from nixpos.server.limits import MAX_BODY_BYTES, kib
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    # Writes what a refusal leaves behind; returns the error to answer instead, if any.
+    AfterRollback = Callable[[Session], "NixposError | None"]
 
 
 class NixposError(Exception):
     code = "invalid_request"
+    status = 400
     message = "The request could not be processed."
-    keep_changes = False
+    retry_after = False  # whether the answer says when to try again (``retry_after_s``)
 
-    def __init__(self, message: str | None = None, **extra: Any) -> None:
+    def __init__(self, message: str | None = None, *,
+                 after_rollback: AfterRollback | None = None, **extra: Any) -> None:
         self.message = message or self.message
         self.extra = extra
+        self.after_rollback = after_rollback
         super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        """The JSON answer: ``{"error", "message"}`` plus any extra fields."""
+        return {"error": self.code, "message": self.message, **self.extra}
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer needs besides its body."""
+        if "retry_after_s" in self.extra:
+            return {"Retry-After": str(self.extra["retry_after_s"])}
+        return {}
+
+    def http_answer(self) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status line, headers and body: the same bytes whoever writes the answer
+        (Flask, or the WSGI server for what never reaches Flask)."""
+        body = json.dumps(self.body(), ensure_ascii=False).encode("utf-8")
+        headers = [("Content-Type", "application/json"), *self.headers().items()]
+        return f"{self.status} {HTTPStatus(self.status).phrase}", headers, body
 
 
 class InvalidRequest(NixposError):
     code = "invalid_request"
+    status = 400
 
 
 class InvalidCode(NixposError):
     code = "invalid_code"
+    status = 401
     message = "That enrollment code is unknown, already used or expired. Ask for a new one."
 
 
 class InvalidTerminal(NixposError):
     code = "invalid_terminal"
+    status = 401
     message = "This till is not enrolled with the server. Enroll it again with a new code."
 
 
 class TerminalDeactivated(NixposError):
     code = "terminal_deactivated"
+    status = 403
     message = "This terminal has been deactivated."
 
 
 class TenantMismatch(NixposError):
     code = "tenant_mismatch"
+    status = 401
     message = "X-Nix-Tenant does not match the shop this key or token belongs to."
 
 
 class InvalidPin(NixposError):
     code = "invalid_pin"
+    status = 401
     message = "Invalid PIN"
-    keep_changes = True
 
 
 class NotAssigned(NixposError):
     code = "not_assigned"
+    status = 403
     message = "Not assigned to this terminal"
-    keep_changes = True  # the refusal is audited
 
 
 class NotManager(NixposError):
     code = "not_manager"
+    status = 403
     message = "A manager or owner PIN is needed."
-    keep_changes = True  # the refusal is audited
 
 
 class TerminalLocked(NixposError):
     code = "terminal_locked"
-    keep_changes = True
+    status = 423
+    retry_after = True
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(
+            f"Terminal locked — try again in {format_wait(retry_after_s)} or ask a manager",
+            retry_after_s=retry_after_s)
 
 
 class InvalidToken(NixposError):
     code = "invalid_token"
+    status = 401
     message = "This session is not known on this till. Unlock again."
 
 
 class SessionNotActive(NixposError):
     code = "session_ended"
+    status = 409
     message = "This session has ended. Unlock again."
 
 
 class InvalidCredentials(NixposError):
     code = "invalid_credentials"
+    status = 401
     message = "Wrong e-mail or password."
-    keep_changes = True  # failed sign-ins are audited
 
 
-class TooManySignIns(NixposError):
+class TooManyAttempts(NixposError):
+    """Too many failures from one place (sign-in, enrollment codes): wait, then try again."""
+
     code = "too_many_attempts"
-    keep_changes = True  # the failure that tipped it over is audited
+    status = 429
+    retry_after = True
 
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(
-            f"Too many failed sign-ins. Try again in {format_wait(retry_after_s)}, or ask the "
-            "owner to reset your password.", retry_after_s=retry_after_s)
+    def __init__(self, retry_after_s: int, what_next: str) -> None:
+        super().__init__(f"Too many failed attempts. Try again in {format_wait(retry_after_s)}"
+                         f"{what_next}.", retry_after_s=retry_after_s)
 
 
 class Unauthorized(NixposError):
     code = "unauthorized"
+    status = 401
     message = "Sign in to the back office first."
 
 
 class Forbidden(NixposError):
     code = "forbidden"
+    status = 403
     message = "Your role may not do that. Ask the owner."
 
 
 class NotFound(NixposError):
     code = "not_found"
+    status = 404
     message = "Nothing with that id in this shop."
 
 
 class Conflict(NixposError):
     code = "conflict"
+    status = 409
 
 
 class ApprovalInvalid(NixposError):
     code = "approval_invalid"
+    status = 409
     message = "That approval is unknown, used, expired or for another action. Ask again."
+
+
+# -- what the HTTP layer itself refuses -------------------------------------------------
+
+
+class UnknownAddress(NixposError):
+    code = "not_found"
+    status = 404
+    message = "There is no such address in the nixpos API. See /api/v1/openapi.json."
+
+
+class MethodNotAllowed(NixposError):
+    code = "method_not_allowed"
+    status = 405
+
+    def __init__(self, allowed: list[str]) -> None:
+        self.allowed = sorted(allowed)
+        super().__init__(f"That address takes only {', '.join(self.allowed)}.")
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": ", ".join(self.allowed)}
+
+
+class PayloadTooLarge(NixposError):
+    code = "payload_too_large"
+    status = 413
+    message = f"The request body is too large. Send at most {kib(MAX_BODY_BYTES)}."
+
+
+class HeadersTooLarge(NixposError):
+    code = "headers_too_large"
+    status = 431
+    message = "The request's headers are too large. Send fewer or shorter headers."
+
+
+class ServerError(NixposError):
+    code = "server_error"
+    status = 500
+    message = "Something went wrong on the server. It has been logged; try again."

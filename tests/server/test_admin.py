@@ -168,3 +168,17 @@ def test_bad_audit_paging_is_a_400(shop: Shop) -> None:
     token = shop.login(MANAGER)
     for query in ("limit=0", "limit=abc", "before=-1", "limit=100000"):
         assert shop.admin("GET", f"audit?{query}", token).status_code == 400
+
+
+def test_the_audit_log_checks_who_asks_before_its_query(shop: Shop) -> None:
+    stranger = shop.client.get("/api/v1/admin/audit?limit=abc")
+    assert stranger.status_code == 401 and stranger.json["error"] == "unauthorized"
+    token = shop.login("dara@lumiere.example")
+    signed_in = shop.admin("GET", "audit?limit=abc", token)
+    assert signed_in.status_code == 400 and "limit" in signed_in.json["message"]
+
+
+def test_an_empty_audit_query_parameter_is_refused_not_ignored(shop: Shop) -> None:
+    token = shop.login("dara@lumiere.example")
+    for query in ("before=", "limit="):
+        assert shop.admin("GET", f"audit?{query}", token).status_code == 400

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from nixpos.server import cli
+from nixpos.server.serving import ServeOptions
 
 
 @pytest.fixture
@@ -141,3 +142,14 @@ def test_help_lists_every_command() -> None:
     for command in ("init", "demo", "add-tenant", "add-staff", "enrollment-code", "set-policy",
                     "serve"):
         assert command in text
+
+
+def test_serve_takes_the_servers_limits_and_trusted_proxy_as_flags() -> None:
+    defaults = cli.serve_options(cli.build_parser().parse_args(["serve"]))
+    assert defaults == ServeOptions()
+    assert (defaults.connection_limit, defaults.channel_timeout_s) == (1000, 30)
+    assert defaults.trusted_proxy is None
+    chosen = cli.serve_options(cli.build_parser().parse_args([
+        "serve", "--host", "0.0.0.0", "--port", "9000", "--threads", "4",
+        "--connection-limit", "2000", "--channel-timeout", "10", "--trusted-proxy", "10.0.0.1"]))
+    assert chosen == ServeOptions("0.0.0.0", 9000, 4, 2000, 10, "10.0.0.1")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from nixpos.server.services import poll, pos
 from nixpos.server.services.poll_cache import PollAnswer, PollCache
-from nixpos.server.services.represent import session_json
 from tests.helpers import Shop
 
 
 def full_answer(shop: Shop, till: str, token: str) -> dict[str, object]:
     with shop.ctx.db.read() as s:
-        return session_json(pos.find_session(s, shop.keys[till], token, None))
+        return pos.polled_json(pos.find_session(s, shop.keys[till], token, None))
 
 
 def test_fast_path_matches_the_full_path_for_active_and_kicked_sessions(shop: Shop) -> None:

@@ -1,13 +1,17 @@
-"""Repeated failed back-office sign-ins are slowed down, per e-mail and per client."""
+"""Repeated failed back-office sign-ins are slowed down, per (e-mail, client) and per client."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
 from nixpos.core.clock import FakeClock
+from nixpos.server.services.throttle import Throttle
 from tests.helpers import PASSWORD, Shop
 
 EMAIL = "dara@lumiere.example"
+OWNER = "sokha@lumiere.example"
 
 
 def sign_in(client: FlaskClient, password: str, email: str = EMAIL,
@@ -51,3 +55,20 @@ def test_one_address_guessing_many_accounts_is_slowed_too(
         sign_in(client, "guess", email=f"person{n}@lumiere.example")
     assert sign_in(client, PASSWORD)[0] == 429
     assert sign_in(client, PASSWORD, address="10.0.0.8")[0] == 200  # another device is fine
+
+
+def test_a_stranger_hammering_an_e_mail_does_not_lock_its_owner_out(
+    shop: Shop, client: FlaskClient
+) -> None:
+    for _ in range(20):
+        assert sign_in(client, "guess", email=OWNER, address="198.51.100.66")[0] in (401, 429)
+    assert sign_in(client, "guess", email=OWNER, address="198.51.100.66")[0] == 429
+    assert sign_in(client, PASSWORD, email=OWNER, address="10.0.0.20")[0] == 200
+
+
+def test_the_number_of_remembered_keys_is_bounded() -> None:
+    throttle = Throttle(max_keys=100)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(1000):
+        throttle.failed([f"email:guess{n}@example client:1.2.3.4"], now + timedelta(seconds=n))
+    assert len(throttle._failures) <= 100

@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from nixpos.server.api import body
 from nixpos.server.api.context import server
 from nixpos.server.errors import InvalidRequest
+from nixpos.server.limits import AUDIT_PAGE_MAX
 from nixpos.server.models import MAX_ID
 from nixpos.server.services import web_sessions
 from nixpos.server.services.backoffice import Admin
@@ -14,7 +15,6 @@ from nixpos.server.services.represent import Json
 from nixpos.server.user_agent import operating_system
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
-AUDIT_PAGE_MAX = 500
 
 
 def admin() -> Admin:
@@ -29,8 +29,7 @@ def login() -> Json:
         body.text(data, "email", max_length=320),
         body.text(data, "password", max_length=1024),
         body.text(data, "device_name"),
-        data["os"] if isinstance(data.get("os"), str)
-        else operating_system(request.user_agent.string) or "Unknown",
+        body.optional_text(data, "os") or operating_system(request.user_agent.string) or "Unknown",
         body.tenant_header(),
         request.remote_addr,
     )
@@ -64,9 +63,11 @@ def terminals() -> Json:
 
 @bp.get("/audit")
 def audit_log() -> Json:
+    office = admin()
+    office.authenticate()  # a stranger learns nothing, not even which queries are wrong
     limit = _int_arg("limit", 100, 1, AUDIT_PAGE_MAX)
-    before = request.args.get("before")
-    return admin().audit_log(limit, _int_arg("before", 0, 1, MAX_ID) if before else None)
+    before = _int_arg("before", 0, 1, MAX_ID) if "before" in request.args else None
+    return office.audit_log(limit, before)
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:

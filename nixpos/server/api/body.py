@@ -1,14 +1,26 @@
-"""Checking what a client sent: a JSON object with fields of the right type."""
+"""Checking what a client sent, once, at the edge, so nothing odd reaches a rule or a row.
+
+- The body is UTF-8 JSON, an object, nested at most ``MAX_JSON_DEPTH`` deep
+  (counted on the text *before* parsing, since Python's parser recurses), and
+  no string in it (keys included) holds a NUL or a lone surrogate: neither can
+  be stored (PostgreSQL refuses NUL; a surrogate cannot be encoded) nor shown.
+- A text field is a string within its length and without control characters.
+- Headers arrive as Latin-1 text (waitress refuses NUL and line breaks in them);
+  odd bytes in a key or token simply match nothing and get a 401.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import request
 
 from nixpos.server.errors import InvalidRequest
+from nixpos.server.limits import MAX_JSON_DEPTH, MAX_TEXT
+from nixpos.server.text import is_storable, is_text
 
-MAX_TEXT = 200
+_OPENERS, _CLOSERS = frozenset("[{"), frozenset("]}")
 
 
 def json_object() -> dict[str, Any]:
@@ -16,19 +28,78 @@ def json_object() -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
-    body = request.get_json(force=True, silent=True)
+    try:
+        source = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("Send the request body as UTF-8 JSON.") from None
+    if nesting_exceeds(source, MAX_JSON_DEPTH):
+        raise InvalidRequest(f"JSON nested deeper than {MAX_JSON_DEPTH} levels is not accepted.")
+    try:
+        body = json.loads(source)
+    except (ValueError, RecursionError):
+        body = None
     if not isinstance(body, dict):
         raise InvalidRequest("Send a JSON object as the request body.")
+    if _has_unstorable_text(body):
+        raise InvalidRequest("Text in the request may not contain NUL characters or lone "
+                             "surrogates (\\ud800–\\udfff). Send valid Unicode text.")
     return body
+
+
+def nesting_exceeds(source: str, limit: int) -> bool:
+    """Whether JSON text nests arrays and objects deeper than ``limit`` (strings skipped)."""
+    if source.count("[") + source.count("{") <= limit:
+        return False  # the common case: too few brackets to nest that deep
+    depth, in_string, escaped = 0, False, False
+    for char in source:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in _OPENERS:
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in _CLOSERS:
+            depth -= 1
+    return False
+
+
+def _has_unstorable_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return not is_storable(value)
+    if isinstance(value, dict):
+        return any(_has_unstorable_text(k) or _has_unstorable_text(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_unstorable_text(item) for item in value)
+    return False
+
+
+def text_problem(value: str, name: str, max_length: int) -> str | None:
+    """What is wrong with ``value`` as the text field ``name``, in words; None if nothing."""
+    if len(value) > max_length:
+        return f"Field {name!r} can be at most {max_length} characters."
+    if not is_text(value):
+        return f"Field {name!r} may not contain control characters or lone surrogates."
+    return None
 
 
 def text(body: dict[str, Any], name: str, *, max_length: int = MAX_TEXT) -> str:
     value = body.get(name)
     if not isinstance(value, str):
         raise InvalidRequest(f"Field {name!r} is required and must be a string.")
-    if len(value) > max_length:
-        raise InvalidRequest(f"Field {name!r} can be at most {max_length} characters.")
+    if problem := text_problem(value, name, max_length):
+        raise InvalidRequest(problem)
     return value
+
+
+def optional_text(body: dict[str, Any], name: str, *, max_length: int = MAX_TEXT) -> str | None:
+    return None if body.get(name) is None else text(body, name, max_length=max_length)
 
 
 def flag(body: dict[str, Any], name: str, default: bool = False) -> bool:

@@ -1,6 +1,9 @@
 """``GET /api/v1/openapi.json``: the OpenAPI 3 description of every route (outside fuzzers read it).
 
-A test checks that this document and the app's URL map name the same routes.
+Error answers are listed by error class, so their statuses come from
+``nixpos.server.errors`` and cannot drift. A test checks that this document
+and the app's URL map name the same routes; schemathesis checks the answers
+against it.
 """
 
 from __future__ import annotations
@@ -11,12 +14,38 @@ from flask import Blueprint
 
 from nixpos import __version__
 from nixpos.core.actions import APPROVAL_ACTIONS
+from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from nixpos.core.reasons import EndReason, Role
-from nixpos.server.api.errors import STATUS_BY_CODE
+from nixpos.server.errors import (
+    ApprovalInvalid,
+    Forbidden,
+    InvalidCode,
+    InvalidCredentials,
+    InvalidPin,
+    InvalidRequest,
+    InvalidTerminal,
+    InvalidToken,
+    NixposError,
+    NotAssigned,
+    NotFound,
+    NotManager,
+    PayloadTooLarge,
+    SessionNotActive,
+    TenantMismatch,
+    TerminalDeactivated,
+    TerminalLocked,
+    TooManyAttempts,
+    Unauthorized,
+    UnknownAddress,
+)
+from nixpos.server.limits import AUDIT_PAGE_MAX, MAX_TEXT
+from nixpos.server.models import MAX_ID
+from nixpos.server.text import TEXT_PATTERN
 
 bp = Blueprint("meta", __name__, url_prefix="/api/v1")
 
 Schema = dict[str, Any]
+Errors = tuple[type[NixposError], ...]
 
 
 def ref(name: str) -> Schema:
@@ -27,11 +56,18 @@ def obj(required: list[str], **props: Schema) -> Schema:
     return {"type": "object", "required": required, "properties": props}
 
 
+def text(max_length: int = MAX_TEXT) -> Schema:
+    """A text field as ``api.body.text`` accepts it."""
+    return {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN}
+
+
 STR: Schema = {"type": "string"}
 INT: Schema = {"type": "integer"}
 BOOL: Schema = {"type": "boolean"}
 TIME: Schema = {"type": "string", "format": "date-time"}
 EMPTY: Schema = {"type": "object"}
+PIN: Schema = {"type": "string", "pattern": f"^[0-9]{{{MIN_PIN_LENGTH},{MAX_PIN_LENGTH}}}$",
+               "description": "ASCII digits, exactly the shop's pin_length long"}
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], error=STR, message=STR, retry_after_s=INT),
@@ -51,6 +87,9 @@ SCHEMAS: dict[str, Schema] = {
         ended_at=TIME, ended_by={"nullable": True, "allOf": [ref("Staff")]},
         ended_on={"nullable": True, "allOf": [ref("Terminal")]},
     ),
+    # What the till's poll, activity and lock calls answer: the Session and the shop's
+    # current policy, so a policy change reaches a live till within one poll.
+    "PolledSession": {"allOf": [ref("Session"), obj(["policy"], policy=ref("Policy"))]},
     "Approval": obj(["id", "action", "approved_by", "expires_at"], id=INT, action=STR,
                     approved_by=ref("Staff"), expires_at=TIME, used_at=TIME),
 }
@@ -60,24 +99,33 @@ KEY: Security = {"TerminalKey": []}
 BEARER: Security = {"Bearer": []}
 TENANT_PARAM = {"name": "X-Nix-Tenant", "in": "header", "required": False, "schema": STR,
                 "description": "If present, must be the code of the shop the key/token belongs to."}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
+                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
 
 
-def op(summary: str, ok: tuple[int, Schema], *errors: str, body: Schema | None = None,
-       security: list[Security] | None = None,
+def op(summary: str, ok: tuple[int, Schema], *errors: type[NixposError],
+       body: Schema | None = None, security: list[Security] | None = None,
        params: list[Schema] | None = None) -> Schema:
-    statuses = sorted({STATUS_BY_CODE[e] for e in errors} | {400, 413})
+    """One operation. ``body``: an empty request body counts as ``{}``, so a body is
+    required exactly when its schema has required fields."""
+    every: Errors = (*errors, InvalidRequest, PayloadTooLarge)
+    if any(p["in"] == "path" for p in params or []):
+        every = (*every, UnknownAddress)  # an id that is not a whole number names no route
     responses: Schema = {
         str(ok[0]): {"description": "OK", "content": {"application/json": {"schema": ok[1]}}},
     }
-    for status in statuses:
-        responses[str(status)] = {
-            "description": ", ".join(e for e in errors if STATUS_BY_CODE[e] == status) or "error",
+    for status in sorted({e.status for e in every}):
+        answer: Schema = {
+            "description": ", ".join(sorted({e.code for e in every if e.status == status})),
             "content": {"application/json": {"schema": ref("Error")}},
         }
+        if any(e.retry_after for e in every if e.status == status):
+            answer["headers"] = RETRY_AFTER
+        responses[str(status)] = answer
     operation: Schema = {"summary": summary, "responses": responses,
                          "parameters": [TENANT_PARAM, *(params or [])]}
     if body is not None:
-        operation["requestBody"] = {"required": True,
+        operation["requestBody"] = {"required": bool(body.get("required")),
                                     "content": {"application/json": {"schema": body}}}
     if security is not None:
         operation["security"] = security
@@ -88,16 +136,16 @@ def id_param(name: str) -> Schema:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-TERMINAL_ERRORS = ("invalid_terminal", "terminal_deactivated", "tenant_mismatch")
-SESSION_ERRORS = (*TERMINAL_ERRORS, "invalid_token")
-ADMIN_ERRORS = ("unauthorized",)
-ADMIN_ACT_ERRORS = ("unauthorized", "forbidden", "not_found")
+TERMINAL_ERRORS: Errors = (InvalidTerminal, TerminalDeactivated, TenantMismatch)
+SESSION_ERRORS: Errors = (*TERMINAL_ERRORS, InvalidToken)
+ADMIN_ERRORS: Errors = (Unauthorized,)
+ADMIN_ACT_ERRORS: Errors = (Unauthorized, Forbidden, NotFound)
 ADMIN = [BEARER]
 POS: list[Security] = [{"TerminalKey": [], "Bearer": []}]
 
 
 def _admin_post(summary: str, path_id: str, ok: Schema) -> Schema:
-    return {"post": op(summary, (200, ok), *ADMIN_ACT_ERRORS, "invalid_request", body=EMPTY,
+    return {"post": op(summary, (200, ok), *ADMIN_ACT_ERRORS, body=EMPTY,
                        security=ADMIN, params=[id_param(path_id)])}
 
 
@@ -107,11 +155,13 @@ PATHS: dict[str, Schema] = {
         "Enroll a till with a one-time code", (201, obj(
             ["terminal", "tenant", "terminal_key", "policy"], terminal=ref("Terminal"),
             tenant=ref("Tenant"), terminal_key=STR, policy=ref("Policy"))),
-        "invalid_request", "invalid_code", "tenant_mismatch",
-        body=obj(["code", "device_name", "os"], code=STR, device_name=STR, os=STR), security=[],
+        InvalidCode, TenantMismatch, TooManyAttempts,
+        body=obj(["code", "device_name", "os"], code=text(64), device_name=text(),
+                 os=text()),
+        security=[],
     )},
     "/api/v1/terminal": {"get": op(
-        "This till, its shop, policy and keypad lockout", (200, obj(
+        "This till, its shop, policy and keypad lockout (never cached)", (200, obj(
             ["terminal", "tenant", "policy", "lockout"], terminal=ref("Terminal"),
             tenant=ref("Tenant"), policy=ref("Policy"), lockout=ref("Lockout"))),
         *TERMINAL_ERRORS, security=[KEY],
@@ -120,41 +170,42 @@ PATHS: dict[str, Schema] = {
         "Unlock the till with a PIN (or a manager PIN with override)", (200, obj(
             ["token", "session", "ended_elsewhere"], token=STR, session=ref("Session"),
             ended_elsewhere={"type": "array", "items": ref("Session")})),
-        "invalid_request", "invalid_pin", "not_assigned", "not_manager", "terminal_locked",
-        *TERMINAL_ERRORS, body=obj(["pin"], pin=STR, override=BOOL), security=[KEY],
+        InvalidPin, NotAssigned, NotManager, TerminalLocked, *TERMINAL_ERRORS,
+        body=obj(["pin"], pin=PIN, override=BOOL), security=[KEY],
     )},
     "/api/v1/pos/session": {"get": op(
-        "Poll this till's session (active or ended)", (200, ref("Session")), *SESSION_ERRORS,
-        security=POS,
+        "Poll this till's session (active or ended) and the shop's policy",
+        (200, ref("PolledSession")), *SESSION_ERRORS, security=POS,
     )},
     "/api/v1/pos/session/activity": {"post": op(
-        "Report activity; extends the idle deadline", (200, ref("Session")), *SESSION_ERRORS,
-        body=EMPTY, security=POS,
+        "Report activity; extends the idle deadline", (200, ref("PolledSession")),
+        *SESSION_ERRORS, body=EMPTY, security=POS,
     )},
     "/api/v1/pos/session/lock": {"post": op(
-        "Lock the till (ends the session with logout)", (200, ref("Session")), *SESSION_ERRORS,
-        body=EMPTY, security=POS,
+        "Lock the till (ends the session with logout)", (200, ref("PolledSession")),
+        *SESSION_ERRORS, body=EMPTY, security=POS,
     )},
     "/api/v1/pos/override": {"post": op(
         "A manager approves one action for the cashier", (201, obj(["approval"],
                                                                     approval=ref("Approval"))),
-        "invalid_request", "invalid_pin", "not_manager", "terminal_locked", "session_ended",
-        *SESSION_ERRORS,
-        body=obj(["pin", "action"], pin=STR,
+        InvalidPin, NotManager, TerminalLocked, SessionNotActive, *SESSION_ERRORS,
+        body=obj(["pin", "action"], pin=PIN,
                  action={"type": "string", "enum": list(APPROVAL_ACTIONS)}, detail=EMPTY),
         security=POS,
     )},
     "/api/v1/pos/approvals/{approval_id}/use": {"post": op(
         "Spend an approval on its action (once, within 60 s)",
-        (200, obj(["approval"], approval=ref("Approval"))), "approval_invalid", *SESSION_ERRORS,
-        body=obj(["action"], action=STR), security=POS, params=[id_param("approval_id")],
+        (200, obj(["approval"], approval=ref("Approval"))), ApprovalInvalid, *SESSION_ERRORS,
+        body=obj(["action"], action=text(64)), security=POS,
+        params=[id_param("approval_id")],
     )},
     "/api/v1/admin/login": {"post": op(
         "Back-office sign-in (managers and owners)",
         (200, obj(["token", "staff"], token=STR, staff=ref("Staff"))),
-        "invalid_request", "invalid_credentials", "tenant_mismatch", "too_many_attempts",
-        body=obj(["email", "password", "device_name"], email=STR, password=STR,
-                 device_name=STR, os=STR), security=[],
+        InvalidCredentials, TenantMismatch, TooManyAttempts,
+        body=obj(["email", "password", "device_name"], email=text(320),
+                 password=text(1024), device_name=text(), os=text()),
+        security=[],
     )},
     "/api/v1/admin/logout": {"post": op("Sign this device out", (200, obj(["ended"], ended=INT)),
                                         *ADMIN_ERRORS, body=EMPTY, security=ADMIN)},
@@ -173,10 +224,12 @@ PATHS: dict[str, Schema] = {
     "/api/v1/admin/terminals": {"get": op("The shop's tills", (200, EMPTY), *ADMIN_ERRORS,
                                           security=ADMIN)},
     "/api/v1/admin/audit": {"get": op(
-        "The audit log, newest first", (200, EMPTY), *ADMIN_ERRORS, "invalid_request",
+        "The audit log, newest first", (200, EMPTY), *ADMIN_ERRORS,
         security=ADMIN, params=[
-            {"name": "limit", "in": "query", "required": False, "schema": INT},
-            {"name": "before", "in": "query", "required": False, "schema": INT},
+            {"name": "limit", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": AUDIT_PAGE_MAX}},
+            {"name": "before", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}},
         ],
     )},
     "/api/v1/admin/pos-sessions/{session_id}/end": _admin_post(

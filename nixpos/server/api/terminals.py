@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from nixpos.server.api import body
 from nixpos.server.api.context import server
@@ -21,6 +21,7 @@ def enroll() -> tuple[Json, int]:
         body.text(data, "device_name"),
         body.text(data, "os"),
         body.tenant_header(),
+        request.remote_addr,
     )
     return result, 201
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -58,6 +59,21 @@ def record(
             detail=detail,
         )
     )
+
+
+def after_rollback(
+    *, tenant_id: int, at: datetime, kind: AuditKind, actor_id: int | None = None,
+    terminal_id: int | None = None, subject_id: int | None = None, **detail: Any,
+) -> Callable[[Session], None]:
+    """An audit row for a refusal, written once its request's transaction has rolled back.
+
+    It takes ids, not rows: the refused transaction's rows are gone with it.
+    """
+    def write(s: Session) -> None:
+        s.add(AuditEvent(tenant_id=tenant_id, at=at, kind=kind.value, actor_id=actor_id,
+                         terminal_id=terminal_id, subject_id=subject_id, detail=detail))
+
+    return write
 
 
 def events(

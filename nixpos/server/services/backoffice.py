@@ -50,6 +50,10 @@ class Admin:
             web = web_sessions.authenticate(s, self.ctx, self.token, self.tenant_header)
             return action(s, web, web.staff)
 
+    def authenticate(self) -> None:
+        """Refuse now (``unauthorized``) unless the token names a live back-office session."""
+        self._run(lambda s, web, me: None)
+
     # -- reading -------------------------------------------------------------
 
     def sessions(self) -> Json:
@@ -124,8 +128,9 @@ class Admin:
         """The signed-in person (detached) and their shop's code."""
         return self._run(lambda s, web, me: (me, me.tenant.code))
 
-    def add_staff(self, name: str, role: str, terminals: str, email: str | None,
+    def add_staff(self, name: str, role: str, terminals: list[str] | None, email: str | None,
                   password: str | None) -> Json:
+        """``terminals``: the names of the tills they may unlock; None for every till."""
         me, shop = self._me()
         if Role(me.role) is not Role.OWNER and staff_service.parse_role(role) is not Role.CASHIER:
             raise Forbidden("Only an owner can add managers and owners.")

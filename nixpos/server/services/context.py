@@ -1,4 +1,4 @@
-"""What every service needs: the database, the clock and the PIN secret."""
+"""What every service needs: the database, the clock, the PIN secret and the throttles."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from nixpos.server.errors import TenantMismatch
 from nixpos.server.models import Tenant
 from nixpos.server.security import pin_index
 from nixpos.server.services.poll_cache import PollCache
-from nixpos.server.services.signin_throttle import SignInThrottle
+from nixpos.server.services.throttle import Throttle
 
 
 @dataclass
@@ -20,7 +20,8 @@ class ServerContext:
     pin_secret: bytes
     clock: Clock = field(default_factory=SystemClock)
     poll_cache: PollCache = field(default_factory=PollCache)
-    signin_throttle: SignInThrottle = field(default_factory=SignInThrottle)
+    signin_throttle: Throttle = field(default_factory=Throttle)
+    enrollment_throttle: Throttle = field(default_factory=Throttle)
 
     def __post_init__(self) -> None:
         self.db.commit_listeners.append(self.poll_cache.invalidate)

@@ -52,11 +52,11 @@ def approve(
         terminal = session.terminal
         manager = check_pin(s, ctx, terminal, pin, purpose=f"approve:{action}")
         if not Role(manager.role).can_approve:
-            audit.record(
-                s, tenant_id=terminal.tenant_id, at=now, kind=audit.AuditKind.OVERRIDE_REFUSED,
-                actor=manager, terminal=terminal, subject=session.staff, action=action,
-            )
-            raise NotManager()
+            raise NotManager(after_rollback=audit.after_rollback(
+                tenant_id=terminal.tenant_id, at=now, kind=audit.AuditKind.OVERRIDE_REFUSED,
+                actor_id=manager.id, terminal_id=terminal.id, subject_id=session.staff_id,
+                action=action,
+            ))
         approval = Approval(
             tenant_id=terminal.tenant_id,
             terminal_id=terminal.id,

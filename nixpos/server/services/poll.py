@@ -11,7 +11,9 @@ activity call instead, which is a write.) Two layers:
   Entries also age out after ``max_age_s``, which bounds how late a change
   made by another process (the CLI, a second server) is seen.
 - On a miss, one Core query finds the session by token *and* the till by key
-  (so it authenticates too), with the person, the shop and who ended it.
+  (so it authenticates too), with the person, the shop (and its policy, which
+  every answer carries) and who ended it. A policy change marks every answer
+  changed (``db.EVERYTHING``).
 
 The idle deadline is checked against the clock on every answer. Any case
 that needs a decision — no row, a deactivated till, a tenant header that
@@ -25,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, select
 
+from nixpos.core.policy import Policy
 from nixpos.server import security
 from nixpos.server.models import PosSession, Staff, Tenant, Terminal
 from nixpos.server.services.poll_cache import PollAnswer
@@ -49,7 +52,8 @@ _QUERY = (
         _sessions.c.expires_at, _sessions.c.override, _sessions.c.ended_at, _sessions.c.reason,
         _staff.c.id, _staff.c.name, _staff.c.role,
         _tills.c.id, _tills.c.name, _tills.c.active, _tills.c.last_seen_at,
-        _tenants.c.code,
+        _tenants.c.code, _tenants.c.idle_timeout_s, _tenants.c.warning_s,
+        _tenants.c.poll_interval_s, _tenants.c.pin_length,
         _ended_by.c.id, _ended_by.c.name, _ended_by.c.role,
         _ended_on.c.id, _ended_on.c.name,
     )
@@ -104,7 +108,8 @@ def quick_poll(
 def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
     (session_id, started, last_activity, expires, override, ended_at, reason,
      staff_id, staff_name, staff_role, till_id, till_name, till_active, last_seen,
-     tenant_code, by_id, by_name, by_role, on_id, on_name) = row
+     tenant_code, idle_timeout_s, warning_s, poll_interval_s, pin_length,
+     by_id, by_name, by_role, on_id, on_name) = row
     body: Json = {
         "id": session_id,
         "state": "active" if ended_at is None else "ended",
@@ -122,6 +127,7 @@ def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
             ended_by={"id": by_id, "name": by_name, "role": by_role} if by_id else None,
             ended_on={"id": on_id, "name": on_name} if on_id else None,
         )
+    body["policy"] = Policy(idle_timeout_s, warning_s, poll_interval_s, pin_length).to_json()
     return PollAnswer(body, key_hash, tenant_code, till_active,
                       expires if ended_at is None else None, last_seen)
 

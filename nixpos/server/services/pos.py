@@ -9,6 +9,7 @@ person racing on two tills therefore always leave exactly one live session.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -17,10 +18,10 @@ from sqlalchemy.orm import Session
 from nixpos.core.reasons import EndReason, Role
 from nixpos.server import security
 from nixpos.server.db import mark_changed
-from nixpos.server.errors import InvalidToken, NotAssigned, NotManager, TerminalDeactivated
+from nixpos.server.errors import InvalidToken, NotAssigned, NotManager
 from nixpos.server.models import PosSession, Staff, Terminal
 from nixpos.server.services import audit
-from nixpos.server.services.context import ServerContext, check_tenant
+from nixpos.server.services.context import ServerContext
 from nixpos.server.services.ending import (
     end_live_sessions_of,
     end_live_sessions_on,
@@ -43,11 +44,9 @@ def unlock(
         terminal.last_seen_at = now
         staff = check_pin(s, ctx, terminal, pin, purpose="override" if override else "unlock")
         if override and not Role(staff.role).can_approve:
-            _refuse(s, ctx, terminal, staff, "not_manager")
-            raise NotManager()
+            raise NotManager(after_rollback=_refusal(ctx, terminal, staff, "not_manager"))
         if not override and not staff.may_use(terminal):
-            _refuse(s, ctx, terminal, staff, "not_assigned")
-            raise NotAssigned()
+            raise NotAssigned(after_rollback=_refusal(ctx, terminal, staff, "not_assigned"))
 
         end_live_sessions_on(s, terminal, EndReason.REPLACED, now, ended_by=staff)
         kicked: list[PosSession] = []
@@ -84,10 +83,12 @@ def unlock(
         }
 
 
-def _refuse(s: Session, ctx: ServerContext, terminal: Terminal, staff: Staff, why: str) -> None:
-    audit.record(
-        s, tenant_id=terminal.tenant_id, at=ctx.now(), kind=audit.AuditKind.UNLOCK_REFUSED,
-        actor=staff, terminal=terminal, why=why,
+def _refusal(ctx: ServerContext, terminal: Terminal, staff: Staff, why: str
+             ) -> Callable[[Session], None]:
+    """A right PIN refused on this till: only the audit row stays."""
+    return audit.after_rollback(
+        tenant_id=terminal.tenant_id, at=ctx.now(), kind=audit.AuditKind.UNLOCK_REFUSED,
+        actor_id=staff.id, terminal_id=terminal.id, why=why,
     )
 
 
@@ -97,20 +98,12 @@ def find_session(
 ) -> PosSession:
     """The session named by the bearer token, which must belong to the till named by the key.
 
-    A deactivated till learns the end of its session with the refusal, so it
-    can say who deactivated it.
+    (The till's own checks, a deactivated till included, are ``terminals.authenticate``'s.)
     """
-    try:
-        terminal = authenticate(s, key, tenant_header, for_update=for_update)
-    except TerminalDeactivated as refusal:
-        session = _by_token(s, token, for_update)
-        if session is not None and session.terminal.key_hash == security.token_hash(key or ""):
-            refusal.extra["session"] = session_json(session)
-        raise
+    terminal = authenticate(s, key, tenant_header, for_update=for_update, token=token)
     session = _by_token(s, token, for_update)
     if session is None or session.terminal_id != terminal.id:
         raise InvalidToken()
-    check_tenant(session.terminal.tenant, tenant_header)
     return session
 
 
@@ -121,6 +114,12 @@ def _by_token(s: Session, token: str | None, for_update: bool) -> PosSession | N
     return s.scalar(query.with_for_update(key_share=True) if for_update else query)
 
 
+def polled_json(session: PosSession) -> Json:
+    """What the till's poll, activity and lock calls answer: the Session and the policy,
+    so a locked or idle till hears a policy change within one poll."""
+    return session_json(session) | {"policy": session.terminal.tenant.policy.to_json()}
+
+
 def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
     """``GET /pos/session``: the poll. Read-only unless the deadline has just passed."""
     if (body := quick_poll(ctx, key, token, tenant)) is not None:
@@ -129,7 +128,7 @@ def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str 
     with ctx.db.read() as s:
         session = find_session(s, key, token, tenant)
         run_out = session.is_live and session.expires_at <= now
-        body = session_json(session)
+        body = polled_json(session)
         terminal_id = session.terminal_id
         stale = seen_long_ago(session.terminal.last_seen_at, now)
     if not run_out:
@@ -140,7 +139,7 @@ def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str 
         session = find_session(s, key, token, tenant, for_update=True)
         expire_if_idle(s, session, now)
         session.terminal.last_seen_at = now
-        return session_json(session)
+        return polled_json(session)
 
 
 def activity(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
@@ -153,7 +152,7 @@ def activity(ctx: ServerContext, key: str | None, token: str | None, tenant: str
             mark_changed(s, session.token_hash)
             session.last_activity_at = now
             session.expires_at = now + timedelta(seconds=session.terminal.tenant.idle_timeout_s)
-        return session_json(session)
+        return polled_json(session)
 
 
 def lock(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:
@@ -162,7 +161,7 @@ def lock(ctx: ServerContext, key: str | None, token: str | None, tenant: str | N
         session = find_session(s, key, token, tenant, for_update=True)
         end_session(s, session, EndReason.LOGOUT, now, ended_by=session.staff,
                     ended_on=session.terminal)
-        return session_json(session)
+        return polled_json(session)
 
 
 def sweep_expired(ctx: ServerContext) -> int:

@@ -49,10 +49,13 @@ def add_staff(
     pin: str | None = None,
     email: str | None = None,
     password: str | None = None,
-    terminals: str = "all",
+    terminals: list[str] | None = None,
     actor: Staff | None = None,
 ) -> Json:
-    """Add a person; returns them with their PIN (the only time it is shown)."""
+    """Add a person; returns them with their PIN (the only time it is shown).
+
+    ``terminals``: the names of the tills they may unlock; None for every till.
+    """
     name = validated_name(name, "Name", 200)
     parsed_role = parse_role(role)
     if (email is None) != (password is None):
@@ -83,10 +86,10 @@ def add_staff(
             pin_index=ctx.pin_index(tenant.id, pin),
             email=normalised_email,
             password_hash=security.hash_password(password) if password else None,
-            all_terminals=terminals.strip().lower() == "all",
+            all_terminals=terminals is None,
             created_at=now,
         )
-        if not staff.all_terminals:
+        if terminals is not None:
             staff.terminals = _terminals_named(s, tenant, terminals)
         s.add(staff)
         s.flush()
@@ -97,10 +100,10 @@ def add_staff(
         return admin_staff_json(staff) | {"pin": pin}
 
 
-def _terminals_named(s: Session, tenant: Tenant, names: str) -> list[Terminal]:
-    wanted = [n.strip() for n in names.split(",") if n.strip()]
+def _terminals_named(s: Session, tenant: Tenant, names: list[str]) -> list[Terminal]:
+    wanted = sorted({" ".join(n.split()) for n in names} - {""})  # as till names are stored
     if not wanted:
-        raise InvalidRequest("Name the tills (e.g. \"Till 1,Till 2\") or say all.")
+        raise InvalidRequest("Choose at least one till this person may unlock, or all tills.")
     query = select(Terminal).where(Terminal.tenant_id == tenant.id, Terminal.name.in_(wanted))
     found = list(s.scalars(query))
     missing = sorted(set(wanted) - {t.name for t in found})

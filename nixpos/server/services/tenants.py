@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nixpos.core.policy import Policy
+from nixpos.server.db import EVERYTHING, mark_changed
 from nixpos.server.errors import Conflict, InvalidRequest, NotFound
 from nixpos.server.models import Staff, Tenant
 from nixpos.server.services import audit
@@ -76,6 +77,7 @@ def set_policy(
                 "The PIN length cannot change while the shop has staff: their PINs "
                 "would stop working. Set it before adding staff."
             )
+        mark_changed(s, EVERYTHING)  # every till's poll answer carries the policy
         tenant.idle_timeout_s = policy.idle_timeout_s
         tenant.warning_s = policy.warning_s
         tenant.poll_interval_s = policy.poll_interval_s

@@ -11,12 +11,23 @@ from nixpos.core.lockout import retry_after_s
 from nixpos.core.reasons import EndReason
 from nixpos.server import security
 from nixpos.server.db import EVERYTHING, mark_changed
-from nixpos.server.errors import InvalidCode, InvalidTerminal, TerminalDeactivated
-from nixpos.server.models import EnrollmentCode, Staff, Tenant, Terminal
+from nixpos.server.errors import (
+    InvalidCode,
+    InvalidTerminal,
+    TerminalDeactivated,
+    TooManyAttempts,
+)
+from nixpos.server.models import EnrollmentCode, PosSession, Staff, Tenant, Terminal
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext, check_tenant
 from nixpos.server.services.ending import end_live_sessions_on
-from nixpos.server.services.represent import Json, iso, tenant_json, terminal_json
+from nixpos.server.services.represent import (
+    Json,
+    iso,
+    session_json,
+    tenant_json,
+    terminal_json,
+)
 from nixpos.server.services.tenants import get_tenant, validated_name
 
 ENROLLMENT_CODE_TTL = timedelta(minutes=10)
@@ -25,9 +36,15 @@ LAST_SEEN_RESOLUTION = timedelta(seconds=60)
 
 
 def authenticate(
-    s: Session, key: str | None, tenant_header: str | None, *, for_update: bool = False
+    s: Session, key: str | None, tenant_header: str | None, *, for_update: bool = False,
+    token: str | None = None,
 ) -> Terminal:
-    """The active till named by ``X-Terminal-Key``; ``for_update`` row-locks it (PostgreSQL)."""
+    """The active till named by ``X-Terminal-Key``; ``for_update`` row-locks it (PostgreSQL).
+
+    This is the one place a deactivated till is refused (``terminal_deactivated``).
+    When the request names one of that till's sessions (``token``), the refusal
+    carries that session, ended, so the till can say who deactivated it.
+    """
     if not key:
         raise InvalidTerminal("Send the till's X-Terminal-Key header.")
     query = select(Terminal).where(Terminal.key_hash == security.token_hash(key))
@@ -36,7 +53,13 @@ def authenticate(
         raise InvalidTerminal()
     check_tenant(terminal.tenant, tenant_header)
     if not terminal.active:
-        raise TerminalDeactivated()
+        session = token and s.scalar(select(PosSession).where(
+            PosSession.token_hash == security.token_hash(token),
+            PosSession.terminal_id == terminal.id))
+        refusal = TerminalDeactivated()
+        if session:
+            refusal.extra["session"] = session_json(session)
+        raise refusal
     return terminal
 
 
@@ -110,10 +133,18 @@ def issue_enrollment_code(ctx: ServerContext, tenant_code: str, terminal_name: s
 
 
 def enroll(
-    ctx: ServerContext, code: str, device_name: str, os_name: str, tenant_header: str | None
+    ctx: ServerContext, code: str, device_name: str, os_name: str, tenant_header: str | None,
+    client: str | None = None,
 ) -> Json:
-    """Swap a one-time code for a till key; re-enrolling replaces (and revokes) the old key."""
+    """Swap a one-time code for a till key; re-enrolling replaces (and revokes) the old key.
+
+    Wrong codes are throttled per ``client`` (the caller's address) like sign-ins,
+    so codes cannot be guessed at the speed of the server.
+    """
     now = ctx.now()
+    keys = [f"client:{client}"]
+    if wait := ctx.enrollment_throttle.retry_after_s(keys, now):
+        raise TooManyAttempts(wait, ", or check the code with whoever made it")
     with ctx.db.write() as s:
         row = s.scalar(
             select(EnrollmentCode)
@@ -121,6 +152,7 @@ def enroll(
             .with_for_update(key_share=True)
         )
         if row is None or row.used_at is not None or row.expires_at <= now:
+            ctx.enrollment_throttle.failed(keys, now)
             raise InvalidCode()
         tenant = s.get_one(Tenant, row.tenant_id)
         check_tenant(tenant, tenant_header)

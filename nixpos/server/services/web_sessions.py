@@ -12,13 +12,14 @@ from nixpos.server import security
 from nixpos.server.errors import (
     InvalidCredentials,
     TenantMismatch,
-    TooManySignIns,
+    TooManyAttempts,
     Unauthorized,
 )
 from nixpos.server.models import Staff, WebSession
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext, check_tenant
 from nixpos.server.services.represent import Json, staff_json
+from nixpos.server.text import is_storable
 
 WEB_IDLE_TIMEOUT = timedelta(hours=12)
 LAST_ACTIVE_RESOLUTION = timedelta(seconds=30)
@@ -28,24 +29,24 @@ def sign_in(
     ctx: ServerContext, email: str, password: str, device_name: str, os_name: str,
     tenant_header: str | None, client: str | None = None,
 ) -> Json:
-    """A new back-office session; ``client`` (the caller's address) is throttled with the
-    e-mail address after repeated failures."""
+    """A new back-office session. Failures are throttled per (e-mail, ``client``) — the
+    caller's address — and per ``client``, never per e-mail alone: a stranger guessing
+    a manager's password elsewhere does not lock that manager out."""
     now = ctx.now()
     email = email.strip().lower()
-    keys = [f"email:{email}"] + ([f"client:{client}"] if client else [])
+    keys = [f"email:{email} client:{client}", f"client:{client}"]
     if wait := ctx.signin_throttle.retry_after_s(keys, now):
-        raise TooManySignIns(wait)
+        raise TooManyAttempts(wait, ", or ask the owner to reset your password")
     with ctx.db.write() as s:
-        staff = s.scalar(select(Staff).where(Staff.email == email))
+        # NUL and surrogates can be neither stored nor looked up: no such account.
+        staff = (None if not is_storable(email)
+                 else s.scalar(select(Staff).where(Staff.email == email)))
         password_ok = security.verify_password(staff.password_hash if staff else None, password)
         if staff is None or not password_ok or not staff.active or not Role(staff.role).can_approve:
             ctx.signin_throttle.failed(keys, now)
-            if staff is not None:
-                audit.record(
-                    s, tenant_id=staff.tenant_id, at=now,
-                    kind=audit.AuditKind.WEB_SIGNIN_FAILED, subject=staff, device_name=device_name,
-                )
-            raise InvalidCredentials()
+            raise InvalidCredentials(after_rollback=None if staff is None else audit.after_rollback(
+                tenant_id=staff.tenant_id, at=now, kind=audit.AuditKind.WEB_SIGNIN_FAILED,
+                subject_id=staff.id, device_name=device_name))
         check_tenant(staff.tenant, tenant_header)
         ctx.signin_throttle.succeeded(keys[0])
         if staff.tenant.web_single_session:

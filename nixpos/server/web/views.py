@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as BaseResponse
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from nixpos.core.reasons import Role
 from nixpos.server.api.context import server
-from nixpos.server.api.errors import STATUS_BY_CODE
 from nixpos.server.errors import NixposError, Unauthorized
 from nixpos.server.services import audit, web_sessions
 from nixpos.server.user_agent import device
@@ -107,7 +106,7 @@ def signin() -> BaseResponse:
                 request.form.get("password", "")[:1024], f"{browser} on {os_name}",
                 os_name, None, request.remote_addr)
         except NixposError as refused:  # the same status the JSON login answers
-            error, status = refused.message, STATUS_BY_CODE.get(refused.code, 400)
+            error, status = refused.message, refused.status
         else:
             response = redirect(url_for("sessions"))
             start_session(response, answer["token"])
@@ -183,12 +182,12 @@ def staff() -> Response:
 @signed_in
 def add_staff() -> BaseResponse:
     form = request.form
-    tills = "all" if form.get("tills") == "all" else ",".join(form.getlist("till"))
+    tills = None if form.get("tills") == "all" else form.getlist("till")
     email = form.get("email", "").strip() or None
     password = form.get("password", "") or None
 
     def show() -> BaseResponse:
-        added = admin().add_staff(form.get("name", ""), form.get("role", ""), tills or " ",
+        added = admin().add_staff(form.get("name", ""), form.get("role", ""), tills,
                                   email, password)
         return secret_page("pin.html", person=added, pin=added["pin"], added=True)
 
