@@ -266,3 +266,15 @@ def test_closing_the_program_ends_the_session_on_the_server(
     run(till.close())
     ends = session_ends(live_shop, "Till 1")
     assert ends[0]["session_id"] == session_id and ends[0]["reason"] == "logout"
+
+
+def test_a_policy_change_reaches_a_signed_in_till_within_a_poll(
+    live_shop: Shop, make_till: MakeTill, run: Run
+) -> None:
+    fast_polls(live_shop)
+    till = make_till("Till 1")
+    unlock(run, till, live_shop.pins["Mealea Sok"])
+    tenants.set_policy(live_shop.ctx, TENANT, idle_timeout_s=600, warning_s=30)
+    run(until(lambda: till.session.policy.idle_timeout_s == 600, timeout=1 + 0.5))
+    assert till.window.active_screen.countdown.text() in (
+        "Locks in 10:00 if idle", *(f"Locks in 9:5{s} if idle" for s in range(10)))
