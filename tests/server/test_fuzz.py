@@ -165,3 +165,14 @@ def test_wrong_methods_are_405_in_json_with_allow(shop: Shop, method: str) -> No
     assert response.status_code == 405
     assert response.json["error"] == "method_not_allowed"
     assert response.headers["Allow"] == "OPTIONS, POST"
+
+
+@pytest.mark.parametrize("body", [b" ", b"\n\t ", b"\r\n"])
+def test_whitespace_alone_is_not_an_empty_body_but_malformed_json(shop: Shop, body: bytes
+                                                                  ) -> None:
+    token = shop.login("sokha@lumiere.example")
+    response = shop.client.post("/api/v1/admin/signout-everywhere", data=body,
+                                content_type="application/json",
+                                headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400 and response.json["error"] == "invalid_request"
+    assert shop.admin("GET", "me", token).status_code == 200  # nothing was signed out

@@ -24,9 +24,13 @@ _OPENERS, _CLOSERS = frozenset("[{"), frozenset("]}")
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object; an empty body counts as ``{}``."""
+    """The request body as a JSON object; no body at all counts as ``{}``.
+
+    Whitespace alone is not JSON (and not "no body"): it is refused like any other
+    malformed body, as the OpenAPI document says.
+    """
     raw = request.get_data(cache=True)
-    if not raw.strip():
+    if not raw:
         return {}
     try:
         source = raw.decode("utf-8")
