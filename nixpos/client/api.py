@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from nixpos.core.answers import Ok, Outcome, Refused, Unreachable
+from nixpos.core.sale_state import FetchCatalog, ListSales, PostRefund, PostSale
 from nixpos.core.till_state import (
     Approve,
     Command,
@@ -41,8 +42,8 @@ class TillApi:
         await self._http.aclose()
 
     async def call(self, method: str, path: str, *, token: str | None = None,
-                   body: Json | None = None) -> Outcome:
-        headers = {}
+                   body: Json | None = None, etag: str | None = None) -> Outcome:
+        headers = {"If-None-Match": etag} if etag else {}
         if self.terminal_key:
             headers["X-Terminal-Key"] = self.terminal_key
         if token:
@@ -52,6 +53,8 @@ class TillApi:
                                                 headers=headers)
         except httpx.HTTPError as exc:
             return Unreachable(f"cannot reach the server: {exc.__class__.__name__}")
+        if response.status_code == 304:
+            return Ok({}, etag, not_modified=True)
         try:
             data = response.json()
         except ValueError:
@@ -63,7 +66,7 @@ class TillApi:
             code = str(data.get("error", "unknown"))
             extra = {k: v for k, v in data.items() if k not in ("error", "message")}
             return Refused(status, code, str(data.get("message", code)), extra)
-        return Ok(data)
+        return Ok(data, response.headers.get("ETag"))
 
     async def enroll(self, code: str, device_name: str, os_name: str) -> Outcome:
         return await self.call("POST", "/terminals/enroll",
@@ -89,6 +92,15 @@ class TillApi:
             case UseApproval(token=token, approval_id=approval_id, action=action):
                 return await self.call("POST", f"/pos/approvals/{approval_id}/use",
                                        token=token, body={"action": action})
+            case FetchCatalog(etag=etag):
+                return await self.call("GET", "/pos/catalog", etag=etag)
+            case PostSale(token=token, body=body):
+                return await self.call("POST", "/pos/sales", token=token, body=body)
+            case ListSales(token=token, limit=limit):
+                return await self.call("GET", f"/pos/sales?limit={limit}", token=token)
+            case PostRefund(token=token, sale_id=sale_id, body=body):
+                return await self.call("POST", f"/pos/sales/{sale_id}/refunds", token=token,
+                                       body=body)
             case Quit():
                 raise ValueError("Quit is not a server call")
         raise ValueError(f"unknown command {command!r}")

@@ -27,6 +27,8 @@ Json = dict[str, Any]
 @dataclass(frozen=True)
 class Ok:
     body: Json
+    etag: str | None = None  # the answer's ETag, where it has one
+    not_modified: bool = False  # a 304 to If-None-Match: keep what you have
 
 
 @dataclass(frozen=True)

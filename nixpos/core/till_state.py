@@ -27,6 +27,7 @@ import enum
 import itertools
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
@@ -45,8 +46,20 @@ from nixpos.core.answers import (
     parse_status,
     parse_unlocked,
 )
+from nixpos.core.clock import Clock, SystemClock
 from nixpos.core.policy import Policy
+from nixpos.core.pricing import Discount, PaymentMethod
 from nixpos.core.reasons import EndReason
+from nixpos.core.sale_state import (
+    FetchCatalog,
+    ListSales,
+    NeedsApproval,
+    PostRefund,
+    PostSale,
+    SaleCommand,
+    SaleState,
+    SaleView,
+)
 from nixpos.core.session import Phase, TillSession
 from nixpos.core.ticker import Ticker
 
@@ -54,6 +67,7 @@ log = logging.getLogger("nixpos.till")
 
 # A till that can do nothing until IT acts (deactivated, not enrolled) asks rarely.
 IDLE_REFRESH_S = 30.0
+
 Json = dict[str, Any]
 
 
@@ -110,7 +124,8 @@ class Quit:
     """A manager allowed closing the till program."""
 
 
-Command = Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
+Command = (Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
+           | SaleCommand)
 
 # Refusals that mean the server no longer knows this session.
 SESSION_GONE = frozenset({"invalid_token", "session_ended"})
@@ -190,6 +205,7 @@ class Dialog:
     detail: Json = field(default_factory=dict)
     error: str = ""
     busy: bool = False  # a PIN is with the server
+    apply: Callable[[int | None], list[Any]] | None = None  # what the approval allows
 
 
 # -- what the screens show ----------------------------------------------------------------
@@ -232,6 +248,7 @@ class TillView:
     shop: str
     lock: LockView
     active: ActiveView | None  # the signed-in screen; None shows the lock screen
+    sale: SaleView | None  # the sale screen while signed in
     warning: str | None  # the idle warning's countdown while it shows
     dialog: DialogView | None
 
@@ -241,8 +258,17 @@ class TillView:
 
 class TillState:
     def __init__(self, ticker: Ticker, *, till: str = "", shop: str = "",
-                 policy: Policy | None = None) -> None:
+                 policy: Policy | None = None, clock: Clock | None = None) -> None:
         self.session = TillSession(policy or Policy(), ticker)
+        self.sale = SaleState(shop, till)
+        self._ticker = ticker
+        self._clock = clock or SystemClock()
+        # The menu is asked for at sign-in and when a poll says it changed, beside the
+        # polls; after a failure the background loop asks again, not before
+        # ``_catalog_retry_at`` (ticker seconds), so polls go on in between.
+        self._catalog_wanted = False
+        self._catalog_retry_at = 0.0
+        self._seller: int | None = None  # whose cart is on screen
         self.connection = Connection()
         self.lockout = KeypadLockout(ticker)
         self.till = till
@@ -285,14 +311,59 @@ class TillState:
                               words.OVERRIDE_TEXT)
         return []
 
-    def approval_requested(self, action: str, detail: Json | None = None) -> list[Command]:
-        """A cashier asks to do ``action``: a manager's PIN must approve it."""
+    def approval_requested(self, action: str, detail: Json | None = None,
+                           question: str = "",
+                           apply: Callable[[int | None], list[Any]] | None = None
+                           ) -> list[Command]:
+        """A cashier asks to do ``action``: a manager's PIN must approve it; ``apply``
+        then does it with the approval's id."""
         person = self.session.person
         if self.session.is_live and person is not None:
-            self._open_dialog(DialogPurpose.APPROVAL, words.approval_title(action),
-                              words.approval_text(person.name), action=action,
-                              detail=detail or {})
+            text = f"{question} {words.approval_text(person.name)}".strip()
+            self._open_dialog(DialogPurpose.APPROVAL, words.approval_title(action), text,
+                              action=action, detail=detail or {})
+            assert self.dialog is not None
+            self.dialog.apply = apply
         return []
+
+    # -- selling ---------------------------------------------------------------------------
+
+    @property
+    def _needs_manager(self) -> bool:
+        person = self.session.person
+        return person is None or not person.can_approve
+
+    def _approve_then(self, need: NeedsApproval | list[Any] | None) -> list[Command]:
+        if isinstance(need, NeedsApproval):
+            return self.approval_requested(need.action, need.detail, need.question, need.apply)
+        return list(need or [])
+
+    def void_requested(self, index: int, quantity: int = 1) -> list[Command]:
+        if not self.session.is_live or index >= len(self.sale.cart.lines):
+            return []
+        return self._approve_then(self.sale.void(index, quantity, self._needs_manager))
+
+    def discount_requested(self, index: int | None, discount: Discount) -> list[Command]:
+        if not self.session.is_live or (index is not None and
+                                        index >= len(self.sale.cart.lines)):
+            return []
+        return self._approve_then(self.sale.discount(index, discount, self._needs_manager))
+
+    def tender(self, method: PaymentMethod, amount: int | None = None) -> list[Command]:
+        if not self.session.is_live:
+            return []
+        return self.sale.tender(method, amount, self.session.token, self._clock.now())
+
+    def complete_free_sale(self) -> list[Command]:
+        return self.sale.complete_free(self.session.token, self._clock.now())
+
+    def recent_requested(self) -> list[Command]:
+        token = self.session.token
+        return self.sale.show_recent(token) if token is not None else []
+
+    def refund_confirmed(self) -> list[Command]:
+        return self._approve_then(self.sale.confirm_refund(self.session.token,
+                                                           self._needs_manager))
 
     def dialog_pin(self, pin: str) -> list[Command]:
         dialog = self.dialog
@@ -360,8 +431,12 @@ class TillState:
         """What the background loop asks next."""
         if self.pending_ends:
             return EndSession(self.pending_ends[0])
+        if (owed := self.sale.sending_call()) is not None:
+            return owed
         token, session_id = self.session.token, self.session.session_id
         if self.session.is_live and token is not None and session_id is not None:
+            if self._catalog_wanted and self._ticker.seconds() >= self._catalog_retry_at:
+                return self.sale.catalog_call()
             return Poll(token, session_id, self.session.take_activity())
         return FetchStatus(self.pin_epoch)
 
@@ -369,7 +444,7 @@ class TillState:
         interval = self.policy.poll_interval_s
         if not self.connection.online:
             return self.connection.retry_delay_s(interval)
-        if self.pending_ends:
+        if self.pending_ends or self.sale.sending_call_ready():
             return 0.0
         if not self.usable and not self.session.is_live:
             return IDLE_REFRESH_S
@@ -393,9 +468,9 @@ class TillState:
     def _answered(self, command: Command, outcome: Outcome) -> list[Command]:
         match command:
             case Unlock():
-                self._unlock_answered(command, outcome)
+                return self._unlock_answered(command, outcome)
             case Poll():
-                self._poll_answered(command, outcome)
+                return self._poll_answered(command, outcome)
             case FetchStatus():
                 self._status_answered(command, outcome)
             case EndSession():
@@ -405,45 +480,86 @@ class TillState:
                 return self._approve_answered(command, outcome)
             case UseApproval():
                 return self._use_answered(command, outcome)
+            case FetchCatalog():
+                if isinstance(outcome, Ok):
+                    self.sale.catalog_answered(None if outcome.not_modified else outcome.body,
+                                               outcome.etag)
+                    self._catalog_wanted = False
+                else:  # ask again soon, with polls in between
+                    self._catalog_wanted = True
+                    self._catalog_retry_at = (self._ticker.seconds()
+                                              + 2 * self.policy.poll_interval_s)
+            case PostSale():
+                self._sale_answered(command, outcome)
+            case ListSales():
+                if isinstance(outcome, Ok):
+                    self.sale.recent_answered(outcome.body)
+            case PostRefund():
+                if isinstance(outcome, Ok):
+                    self.sale.refund_answered(outcome.body)
+                elif isinstance(outcome, Refused):
+                    self.sale.refund_refused(words.refusal(outcome.code, outcome.message))
+                else:
+                    self.sale.refund_refused(_unreachable_words(outcome))
         return []
 
-    def _unlock_answered(self, command: Unlock, outcome: Outcome) -> None:
+    def _sale_answered(self, command: PostSale, outcome: Outcome) -> None:
+        """A paid sale is never dropped: only an answer settles it; no answer, it is sent
+        again (same ``client_id``, so the server never makes two)."""
+        if isinstance(outcome, Ok):
+            self.sale.sale_answered(command, outcome.body)
+        elif isinstance(outcome, Refused):
+            self.sale.sale_refused(command, outcome.code, outcome.extra,
+                                   words.refusal(outcome.code, outcome.message))
+        else:
+            self.sale.sale_unanswered(command)
+
+    def _unlock_answered(self, command: Unlock, outcome: Outcome) -> list[Command]:
         if self.session.phase is not Phase.UNLOCKING:
-            return
+            return []
         if isinstance(outcome, Ok):
             unlocked = parse_unlocked(outcome.body)  # before any change: it may raise
             self.pin_epoch += 1
             self.session.unlocked(unlocked.token, unlocked.session)
+            self._seller = unlocked.session.person.id
+            self.sale.opened(self._seller)
             self._apply_policy(outcome.body.get("policy"))
             self.lockout.lock_for(0)
             self._set_error("")
             self.notice = ""
             self.dialog = None
-            return
+            return [self.sale.catalog_call()]  # a fresh look at the menu with each sign-in
         self.session.unlock_failed()
         if self.dialog is not None:
             self.dialog.busy = False
         if isinstance(outcome, Unreachable):
             self._refuse_pin(command.override, _unreachable_words(outcome), offline=True)
-            return
+            return []
         self.pin_epoch += 1
         if not self._till_refused(outcome):
             self._refuse_pin(command.override, words.refusal(outcome.code, outcome.message))
+        return []
 
-    def _poll_answered(self, command: Poll, outcome: Outcome) -> None:
+    def _poll_answered(self, command: Poll, outcome: Outcome) -> list[Command]:
         if isinstance(outcome, Unreachable):
             if command.activity:
                 self.session.restore_activity()
-            return
+            return []
         if command.session_id != self.session.session_id:
-            return  # about a session this till has already left
+            return []  # about a session this till has already left
         if isinstance(outcome, Refused):
             self._lost(outcome)
-            return
+            return []
         session = parse_session(outcome.body)
         self.polls += 1
         self._apply_policy(outcome.body.get("policy"))
+        catalog = self.sale.catalog
+        version = outcome.body.get("catalog_etag")
         self.session.apply_server(session)
+        if (self.session.is_live and isinstance(version, str) and catalog is not None
+                and catalog.etag != version and not self._catalog_wanted):
+            return [self.sale.catalog_call()]  # prices changed on the server
+        return []
 
     def _status_answered(self, command: FetchStatus, outcome: Outcome) -> None:
         if isinstance(outcome, Unreachable):
@@ -465,6 +581,13 @@ class TillState:
         if isinstance(outcome, Ok):
             approval = parse_approval(outcome.body)  # before any change: it may raise
             self.pin_epoch += 1
+            if command.action == "refund" and dialog is not None and dialog.apply:
+                # The refund itself spends the approval, within its minute.
+                apply, self.dialog = dialog.apply, None
+                self.notice = words.approved(words.action_label(command.action),
+                                             approval.approved_by)
+                return list(apply(approval.id))
+            # Claimed now: taking payment may take longer than the approval's minute.
             return [UseApproval(command.token, approval.id, command.action,
                                 approval.approved_by)]
         if dialog is not None:
@@ -481,9 +604,12 @@ class TillState:
 
     def _use_answered(self, command: UseApproval, outcome: Outcome) -> list[Command]:
         if isinstance(outcome, Ok):
+            apply = self.dialog.apply if self.dialog is not None else None
             self.dialog = None
             self.notice = words.approved(words.action_label(command.action), command.approved_by)
-            return [Quit()] if command.action == "close_kiosk" else []
+            if command.action == "close_kiosk":
+                return [Quit()]
+            return list(apply(command.approval_id)) if apply is not None else []
         if self.dialog is not None:
             self.dialog.busy = False
         if isinstance(outcome, Unreachable):
@@ -557,6 +683,9 @@ class TillState:
         if self.dialog is not None and self.dialog.purpose is DialogPurpose.APPROVAL:
             self.dialog = None
         self.notice = ""
+        if self._seller is not None:
+            self.sale.closed(self._seller)  # the cart waits for its person
+            self._seller = None
 
     def _lock_keypad(self, seconds: int) -> None:
         self.lockout.lock_for(seconds)
@@ -623,6 +752,7 @@ class TillState:
             shop=self.shop,
             lock=lock,
             active=active,
+            sale=self.sale.view() if active is not None else None,
             warning=warning,
             dialog=self._dialog_view(lockout_s),
         )

@@ -196,3 +196,103 @@ def not_a_nixpos_server(server_url: str) -> str:
 
 def show_it(log_file: str | None) -> str:
     return "Show this to IT." + (f" The till's log: {log_file}" if log_file else "")
+
+
+# -- selling ------------------------------------------------------------------------------------
+
+METHODS = {"cash": "Cash", "card": "Card", "qr": "QR", "other": "Other"}
+ALL_PRODUCTS = "All"
+SEARCH_HINT = "Search or scan"
+PAY = "Pay"
+CANCEL_PAYMENT = "Back to the sale"
+NEW_SALE = "New sale"
+PRINT = "Print"
+RECENT_SALES = "Recent sales"
+REPRINT = "Reprint"
+REFUND = "Refund"
+DISCOUNT = "Discount"
+VOID = "Void"
+EXACT = "Exact"
+CHANGE_DUE = "Change due"
+SENDING_SALE = "Sale recorded on this till; sending it to the server…"
+CHOOSE_REFUND_LINES = "Choose what to refund: tap + on a line."
+REFUND_NEEDS_REASON = "Say why: type a reason for the refund."
+ACCEPT_PRICES = "Accept the new prices"
+RESUME_HELD = "Back to the sale put aside"
+EMPTY_CART = "Tap a product, search, or scan a barcode."
+
+
+def plain_money(minor: int) -> str:
+    return f"{minor / 100:.2f}"
+
+
+def no_such_product(code: str) -> str:
+    return f"No product matches “{code}”. Check the code, or search by name."
+
+
+def approve_void(quantity: int, name: str) -> str:
+    return f"Approve voiding {quantity} × {name}?"
+
+
+def approve_discount(amount: str, what: str) -> str:
+    return f"Approve {amount} off {what}?"
+
+
+def approve_refund(number: object) -> str:
+    return f"Approve a refund of sale {number}?"
+
+
+def sale_refused(message: str) -> str:
+    return f"The server did not take the sale: {message} It is back in the cart."
+
+
+def refunded(amount: str) -> str:
+    return f"Refunded {amount}."
+
+
+def price_changed(name: str, old: str, new: str) -> str:
+    return f"{name}: {old} → {new}" if old else f"{name}: now {new}"
+
+
+def sale_summary(number: object, when: str, total: str, refunded_any: bool) -> str:
+    return f"No. {number} · {when} · {total}" + (" · refunded" if refunded_any else "")
+
+
+def receipt_header(number: object, till: str, cashier: str) -> str:
+    return f"Sale {number} · {till} · {cashier}"
+
+
+def receipt_line(quantity: int, name: str, total: str) -> str:
+    return f"{quantity} × {name}  {total}"
+
+
+def receipt_discount(amount: str) -> str:
+    return f"    discount −{amount}"
+
+
+def subtotal_line(amount: str) -> str:
+    return f"Subtotal  {amount}"
+
+
+def discounts_line(amount: str) -> str:
+    return f"Discounts  −{amount}"
+
+
+def total_line(amount: str) -> str:
+    return f"Total  {amount}"
+
+
+def tax_line(amount: str) -> str:
+    return f"Tax included  {amount}"
+
+
+def payment_line(method: str, amount: str) -> str:
+    return f"{method}  {amount}"
+
+
+def tendered_line(amount: str) -> str:
+    return f"    tendered {amount}"
+
+
+def change_line(amount: str) -> str:
+    return f"Change  {amount}"

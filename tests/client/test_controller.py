@@ -38,6 +38,10 @@ MEALEA = {"id": 3, "name": "Mealea Sok", "role": "cashier"}
 DARA = {"id": 2, "name": "Dara Chan", "role": "manager"}
 TILL_1 = {"id": 1, "name": "Till 1"}
 TILL_2 = {"id": 2, "name": "Till 2"}
+CATALOG = {"currency": {"code": "USD", "exponent": 2}, "tax_rate_bp": 1000,
+           "categories": [{"id": 1, "name": "Coffee"}],
+           "products": [{"id": 11, "sku": "LAT-01", "name": "Latte", "category_id": 1,
+                         "price": 350, "active": True}]}
 
 
 def session(state: str = "active", staff: Json = MEALEA, **extra: Any) -> Json:
@@ -59,6 +63,7 @@ class ScriptedServer:
             "GET /api/v1/pos/session": (200, session()),
             "POST /api/v1/pos/session/activity": (200, session()),
             "POST /api/v1/pos/session/lock": (200, session("ended", reason="logout")),
+            "GET /api/v1/pos/catalog": (200, CATALOG),
         }
         self.offline = False
         self.held: dict[str, asyncio.Event] = {}  # routes whose answers wait for a test
@@ -80,6 +85,11 @@ class ScriptedServer:
 
     def routes(self) -> list[str]:
         return [route for route, _, _ in self.calls]
+
+    def last_unlock(self) -> Json | None:
+        """What the till sent with its last unlock."""
+        return next(body for route, body, _ in reversed(self.calls)
+                    if route == "POST /api/v1/pos/unlock")
 
 
 @pytest.fixture
@@ -107,6 +117,7 @@ def till(server: ScriptedServer, ticker: FakeTicker, qapp: QApplication, run: Ru
 
 
 def unlock(run: Run, till: Till, pin: str = "3918") -> None:
+    """Type the PIN and let the till finish what follows (the unlock, then the menu)."""
     for digit in pin:
         till.window.lock_screen.keypad.press(digit)
     till.window.lock_screen.keypad.press("Enter")
@@ -145,7 +156,9 @@ def test_unlock_sends_the_pin_and_shows_who_is_signed_in(
     till: Till, server: ScriptedServer, run: Run
 ) -> None:
     unlock(run, till)
-    assert server.calls[-1][:2] == ("POST /api/v1/pos/unlock", {"pin": "3918", "override": False})
+    assert server.calls[-2][:2] == ("POST /api/v1/pos/unlock", {"pin": "3918", "override": False})
+    assert server.routes()[-1] == "GET /api/v1/pos/catalog"  # the menu, at once
+    assert till.state.sale.catalog is not None
     assert till.session.phase is Phase.ACTIVE
     assert not till.window.is_locked_view
     assert till.window.active_screen.person.text() == "Mealea Sok"
@@ -427,7 +440,7 @@ def test_typing_works_after_a_wrong_pin(till: Till, server: ScriptedServer, run:
     server.say("POST /api/v1/pos/unlock", 200, {"token": "t0k3n", "session": session()})
     type_keys("3918")
     run(till.controller.settle())
-    assert server.calls[-1][1] == {"pin": "3918", "override": False}
+    assert server.last_unlock() == {"pin": "3918", "override": False}
     assert till.session.is_live
 
 
@@ -463,7 +476,7 @@ def test_typing_works_after_the_override_dialog_closes(
     assert till.controller.dialog is None
     type_keys("3918")
     run(till.controller.settle())
-    assert server.calls[-1][1] == {"pin": "3918", "override": False}
+    assert server.last_unlock() == {"pin": "3918", "override": False}
 
 
 def test_typing_reaches_the_dialog_keypad_after_a_refusal(
@@ -479,7 +492,7 @@ def test_typing_reaches_the_dialog_keypad_after_a_refusal(
     assert dialog.keypad.entered == ""  # cleared for the next try
     type_keys("5193")
     run(till.controller.settle())
-    assert server.calls[-1][1] == {"pin": "5193", "override": True}
+    assert server.last_unlock() == {"pin": "5193", "override": True}
 
 
 # -- the manager's PIN dialog ------------------------------------------------------------------
@@ -547,7 +560,7 @@ def test_override_unlock_asks_for_a_manager_and_marks_the_session(
     till.window.lock_screen.override_button.click()
     enter_in_dialog(till, "5193")
     run(till.controller.settle())
-    assert server.calls[-1][1] == {"pin": "5193", "override": True}
+    assert server.last_unlock() == {"pin": "5193", "override": True}
     assert till.controller.dialog is None
     assert till.window.active_screen.role.text() == "Manager · manager override"
 

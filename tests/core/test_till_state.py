@@ -15,6 +15,7 @@ from nixpos.core import words
 from nixpos.core.answers import Ok, Outcome, Refused, Unreachable
 from nixpos.core.policy import Policy
 from nixpos.core.reasons import EndReason
+from nixpos.core.sale_state import FetchCatalog
 from nixpos.core.session import Phase
 from nixpos.core.ticker import FakeTicker
 from nixpos.core.till_state import (
@@ -75,15 +76,26 @@ def answer(till: TillState, commands: list[Command], outcome: Outcome) -> list[C
     return till.answered(commands[0], outcome)
 
 
+CATALOG = {"currency": {"code": "USD", "exponent": 2}, "tax_rate_bp": 1000,
+           "categories": [{"id": 1, "name": "Coffee"}, {"id": 2, "name": "Bakery"}],
+           "products": [{"id": 11, "sku": "LAT-01", "name": "Latte", "category_id": 1,
+                         "price": 350, "active": True},
+                        {"id": 12, "sku": "ESP-01", "name": "Espresso", "category_id": 1,
+                         "price": 250, "active": True},
+                        {"id": 21, "sku": "CRO-01", "name": "Croissant", "category_id": 2,
+                         "price": 275, "active": True}]}
+
+
 def unlocked(till: TillState, staff: Json = MEALEA, *, override: bool = False,
              session_id: int = 7) -> str:
-    """Type a PIN, the server accepts it; returns the session token."""
+    """Type a PIN, the server accepts it, the till gets the menu; returns the token."""
     commands = till.pin_entered("3918")
     token = f"token-{session_id}"
-    answer(till, commands, Ok({"token": token, "ended_elsewhere": [],
-                               "session": session(staff=staff, session_id=session_id,
-                                                  override=override)}))
+    follow = answer(till, commands, Ok({"token": token, "ended_elsewhere": [],
+                                        "session": session(staff=staff, session_id=session_id,
+                                                           override=override)}))
     assert till.session.is_live
+    answer(till, follow, Ok(CATALOG, etag='"v1"'))  # the menu, asked for at once
     return token
 
 
@@ -129,7 +141,10 @@ def test_a_pin_unlocks_and_the_active_screen_shows_who(till: TillState) -> None:
     assert commands == [Unlock("3918", override=False)]
     assert till.view().lock.prompt == "Checking…" and not till.view().lock.keypad_enabled
     assert till.pin_entered("1111") == []  # one PIN at a time
-    answer(till, commands, Ok({"token": "t", "session": session(), "ended_elsewhere": []}))
+    follow = answer(till, commands, Ok({"token": "t", "session": session(),
+                                        "ended_elsewhere": []}))
+    assert follow == [FetchCatalog(None)]  # the menu, beside the polls
+    till.answered(follow[0], Ok(CATALOG, etag='"v1"'))
     view = till.view()
     assert view.active is not None
     assert (view.active.person, view.active.role) == ("Mealea Sok", "Cashier")

@@ -1,0 +1,630 @@
+"""The sale screen as a Qt-free state machine: catalog, cart, tender, receipt, refunds.
+
+``SaleState`` is part of ``core.till_state.TillState``: the till's session
+decides who sells, this decides what is sold. It owns the catalog, each
+person's cart (a lock, an idle lock or a kick keeps a cart for its person
+on this till), the tender screen's typing, sales still being sent, the last
+receipt, recent sales and a refund being prepared.
+
+What a cashier may not do alone (a discount, a void, a refund) comes back as
+a ``NeedsApproval``: the till asks a manager's PIN and, once approved, calls
+``apply`` with the approval's id. A manager's own session applies at once.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from nixpos.core import words
+from nixpos.core.cart import Cart, quick_cash
+from nixpos.core.catalog import Catalog, Product
+from nixpos.core.money import format_money
+from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod, PricingError
+
+Json = dict[str, Any]
+RECENT_SALES = 20
+
+
+class SaleMode(enum.Enum):
+    SELLING = "selling"
+    TENDER = "tender"
+    RECEIPT = "receipt"
+    RECENT = "recent"
+    REFUND = "refund"
+
+
+# -- what the sale screen asks of the server -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FetchCatalog:
+    etag: str | None
+
+
+@dataclass(frozen=True)
+class PostSale:
+    token: str
+    client_id: str
+    body: Json = field(hash=False)
+
+
+@dataclass(frozen=True)
+class ListSales:
+    token: str
+    limit: int = RECENT_SALES
+
+
+@dataclass(frozen=True)
+class PostRefund:
+    token: str
+    sale_id: int
+    body: Json = field(hash=False)
+
+
+SaleCommand = FetchCatalog | PostSale | ListSales | PostRefund
+
+
+@dataclass
+class NeedsApproval:
+    """A manager must approve ``action`` bound to ``detail``; ``apply`` does it then."""
+
+    action: str
+    detail: Json
+    question: str
+    apply: Callable[[int | None], list[Any]]
+
+
+@dataclass
+class RefundDraft:
+    sale: Json
+    quantities: dict[int, int] = field(default_factory=dict)  # line id → units to refund
+    method: PaymentMethod = PaymentMethod.CASH
+    reason: str = ""
+    client_id: str = ""
+
+
+@dataclass
+class PendingSale:
+    """A paid sale the server has not confirmed yet; sent again until it has."""
+
+    client_id: str
+    token: str
+    body: Json
+    items: int
+    total: int
+    in_flight: bool = True  # a call for it is on its way
+
+
+# -- what the screens show ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProductButton:
+    id: int
+    name: str
+    price: str
+
+
+@dataclass(frozen=True)
+class CartLineView:
+    index: int
+    name: str
+    quantity: int
+    unit_price: str
+    total: str
+    discount: str  # "" or "−10 %" / "−$0.50"
+
+
+@dataclass(frozen=True)
+class TenderView:
+    total: str
+    remaining: str
+    typed: str
+    quick: tuple[tuple[int, str], ...]
+    payments: tuple[str, ...]
+    change: str  # "" until there is change to give
+    paid: bool
+
+
+@dataclass(frozen=True)
+class SaleView:
+    mode: SaleMode
+    categories: tuple[tuple[int | None, str, bool], ...]  # id, name, chosen
+    products: tuple[ProductButton, ...]
+    query: str
+    lines: tuple[CartLineView, ...]
+    subtotal: str
+    discounts: str
+    tax: str
+    total: str
+    sale_discount: str
+    can_pay: bool
+    message: str
+    sending: int  # sales still being sent
+    tender: TenderView | None
+    receipt: tuple[str, ...]
+    recent: tuple[tuple[int, str], ...]  # sale id, summary
+    refund: tuple[tuple[int, str, int, int], ...]  # line id, name, refundable, chosen
+    price_changes: tuple[str, ...]
+    held: int  # sales put aside
+
+
+class SaleState:
+    def __init__(self, shop: str = "", till: str = "") -> None:
+        self.shop, self.till = shop, till
+        self.catalog: Catalog | None = None
+        self.cart = Cart()
+        self._parked: dict[int, Cart] = {}
+        self.mode = SaleMode.SELLING
+        self.category_id: int | None = None
+        self.query = ""
+        self.typed = ""
+        self.message = ""
+        self.receipt: Json | None = None
+        self.sending: list[PendingSale] = []
+        self.recent: list[Json] = []
+        self.refund: RefundDraft | None = None
+        self.price_changes: list[Product] = []
+        self.held: list[Cart] = []  # sales put aside while a refused one is corrected
+        self.timezone: tzinfo | None = None
+
+    # -- who sells ----------------------------------------------------------------------
+
+    def opened(self, person_id: int) -> None:
+        """A session starts: its person's cart on this till comes back."""
+        parked = self._parked.pop(person_id, None)
+        self.cart = parked if parked is not None else self._new_cart()
+        self.mode = SaleMode.SELLING if not self.cart.payments else SaleMode.TENDER
+        self.message, self.typed, self.refund = "", "", None
+
+    def closed(self, person_id: int | None) -> None:
+        """A session ended: a cart with something in it waits for its person."""
+        if person_id is not None and not self.cart.is_empty:
+            self._parked[person_id] = self.cart
+        self.cart = self._new_cart()
+        self.mode = SaleMode.SELLING
+        self.price_changes = []
+
+    def _new_cart(self) -> Cart:
+        return Cart(tax_rate_bp=self.catalog.tax_rate_bp if self.catalog else 0)
+
+    # -- the catalog ------------------------------------------------------------------------
+
+    def catalog_call(self) -> FetchCatalog:
+        return FetchCatalog(self.catalog.etag if self.catalog else None)
+
+    def catalog_answered(self, body: Json | None, etag: str | None) -> None:
+        """``body`` None: not modified."""
+        if body is None:
+            return
+        self.catalog = Catalog.from_json(body, etag)
+        if self.cart.is_empty:
+            self.cart.tax_rate_bp = self.catalog.tax_rate_bp
+        known = {c.id for c in self.catalog.categories}
+        if self.category_id not in known:
+            self.category_id = self.catalog.categories[0].id if self.catalog.categories else None
+
+    # -- ringing up ----------------------------------------------------------------------------
+
+    def category_chosen(self, category_id: int | None) -> None:
+        self.category_id, self.query = category_id, ""
+
+    def query_typed(self, text: str) -> None:
+        self.query = text
+
+    def scanned(self, code: str) -> None:
+        """A scanner typed a SKU and Enter (or a cashier did): add it if it is one."""
+        product = self.catalog.by_sku(code) if self.catalog else None
+        if product is None:
+            matches = self.catalog.search(code) if self.catalog else []
+            if len(matches) != 1:
+                self.message = words.no_such_product(code)
+                return
+            product = matches[0]
+        self.query = ""
+        self.product_tapped(product.id)
+
+    def product_tapped(self, product_id: int) -> None:
+        product = self.catalog.product(product_id) if self.catalog else None
+        if product is None or self.mode is not SaleMode.SELLING:
+            return
+        try:
+            self.cart.add(product)
+        except PricingError as error:
+            self.message = str(error)
+            return
+        self.message = ""
+
+    def more(self, index: int) -> None:
+        line = self.cart.lines[index]
+        try:
+            self.cart.set_quantity(index, line.quantity + 1)
+        except PricingError as error:
+            self.message = str(error)
+
+    def void(self, index: int, quantity: int, needs_manager: bool) -> NeedsApproval | None:
+        """Take units off a line already rung up: a cashier needs a manager."""
+        line = self.cart.lines[index]
+        quantity = max(1, min(quantity, line.quantity))
+        product_id = line.product_id
+
+        def apply(approval_id: int | None) -> list[Any]:
+            for at, candidate in enumerate(self.cart.lines):
+                if candidate.product_id == product_id and candidate.quantity >= quantity:
+                    self.cart.void(at, quantity, approval_id)
+                    break
+            return []
+
+        if not needs_manager:
+            apply(None)
+            return None
+        return NeedsApproval("void_line", {"product_id": product_id, "quantity": quantity},
+                             words.approve_void(quantity, line.name), apply)
+
+    def discount(self, index: int | None, discount: Discount, needs_manager: bool
+                 ) -> NeedsApproval | None:
+        """A discount on one line (``index``) or on the whole sale (None)."""
+        try:  # refuse what cannot be before asking anyone
+            if index is None:
+                discount.amount_of(self.cart.totals(with_sale_discount=False).subtotal)
+            else:
+                line = self.cart.lines[index]
+                discount.amount_of(line.quantity * line.unit_price)
+        except PricingError as error:
+            self.message = str(error)
+            return None
+        target = None if index is None else self.cart.lines[index].product_id
+
+        def apply(approval_id: int | None) -> list[Any]:
+            if target is None:
+                self.cart.set_sale_discount(discount, approval_id)
+            else:
+                for at, line in enumerate(self.cart.lines):
+                    if line.product_id == target:
+                        self.cart.set_line_discount(at, discount, approval_id)
+                        break
+            return []
+
+        if not needs_manager:
+            apply(None)
+            return None
+        what = "the sale" if index is None else self.cart.lines[index].name
+        return NeedsApproval("discount", {"kind": discount.kind.value, "value": discount.value},
+                             words.approve_discount(self._discount_words(discount), what), apply)
+
+    # -- taking payment --------------------------------------------------------------------------
+
+    def pay_pressed(self) -> None:
+        if not self.cart.is_empty:
+            self.mode, self.typed, self.message = SaleMode.TENDER, "", ""
+
+    def tender_key(self, key: str) -> None:
+        if key == words.CLEAR_KEY:
+            self.typed = ""
+        elif key == "⌫":
+            self.typed = self.typed[:-1]
+        elif key.isascii() and key.isdigit() and len(self.typed) < 9:
+            self.typed = (self.typed + key).lstrip("0")
+
+    def tender(self, method: PaymentMethod, amount: int | None, token: str | None,
+               now: datetime) -> list[Any]:
+        """Take ``amount`` (what was typed, if None) by ``method``; a paid cart is sent."""
+        if amount is None:
+            amount = int(self.typed) if self.typed else self.cart.remaining
+        try:
+            self.cart.pay(method, amount)
+        except PricingError as error:
+            self.message = str(error)
+            return []
+        self.typed, self.message = "", ""
+        if not self.cart.is_paid or token is None:
+            return []
+        return self._complete(token, now)
+
+    def cancel_tender(self) -> None:
+        self.cart.cancel_payments()
+        self.mode, self.typed = SaleMode.SELLING, ""
+
+    def complete_free(self, token: str | None, now: datetime) -> list[Any]:
+        """A sale whose total is zero (a 100 % discount) completes without payment."""
+        if token is None or self.cart.is_empty or self.cart.totals().total != 0:
+            return []
+        return self._complete(token, now)
+
+    def _complete(self, token: str, now: datetime) -> list[Any]:
+        cart = self.cart
+        pending = PendingSale(cart.client_id, token, cart.sale(now), cart.items,
+                              cart.totals().total)
+        self.sending.append(pending)
+        self.receipt = {"pending": pending.client_id, "change": cart.change_due,
+                        "total": pending.total}
+        self.cart = self._new_cart()
+        self.mode = SaleMode.RECEIPT
+        return [PostSale(token, pending.client_id, pending.body)]
+
+    def sale_answered(self, command: PostSale, body: Json) -> None:
+        """The server recorded the sale (201/200): it is no longer owed."""
+        self.sending = [p for p in self.sending if p.client_id != command.client_id]
+        if self.receipt is not None and self.receipt.get("pending") == command.client_id:
+            self.receipt = body
+        self.recent = [body, *[s for s in self.recent if s.get("id") != body.get("id")]]
+        self.recent = self.recent[:RECENT_SALES]
+
+    def sale_refused(self, command: PostSale, code: str, extra: Json, message: str) -> None:
+        """A sale the server will not take as it is: give it back to the cashier."""
+        pending = next((p for p in self.sending if p.client_id == command.client_id), None)
+        self.sending = [p for p in self.sending if p.client_id != command.client_id]
+        if pending is None:
+            return
+        cart = Cart.from_json(pending.body | {"tax_rate_bp": self.cart.tax_rate_bp,
+                                              "names": self._names(pending.body)})
+        cart.cancel_payments()
+        if not self.cart.is_empty:  # the cashier went on: keep the new sale for later
+            self.held.append(self.cart)
+        self.cart, self.mode, self.receipt = cart, SaleMode.SELLING, None
+        if code == "price_changed":
+            self.price_changes = [Product(int(p["id"]), str(p.get("sku") or ""), str(p["name"]),
+                                          p.get("category_id"), int(p["price"]))
+                                  for p in extra.get("products", [])]
+        else:
+            self.message = words.sale_refused(message)
+
+    def resume_held(self) -> None:
+        """Back to a sale put aside when a refused one came back (the current one is empty)."""
+        if self.held and self.cart.is_empty:
+            self.cart, self.mode = self.held.pop(0), SaleMode.SELLING
+
+    def _names(self, body: Json) -> list[str]:
+        names = []
+        for line in body.get("lines", []):
+            product = self.catalog.product(line["product_id"]) if self.catalog else None
+            names.append(product.name if product else f"#{line['product_id']}")
+        return names
+
+    def accept_prices(self) -> None:
+        for product in self.price_changes:
+            self.cart.reprice(product)
+        self.price_changes = []
+        self.mode = SaleMode.TENDER
+
+    def sale_unanswered(self, command: PostSale) -> None:
+        """No answer: the sale stays owed and goes again with the next background call."""
+        for pending in self.sending:
+            if pending.client_id == command.client_id:
+                pending.in_flight = False
+
+    def sending_call_ready(self) -> bool:
+        return any(not p.in_flight for p in self.sending)
+
+    def sending_call(self) -> PostSale | None:
+        """The oldest sale still owed to the server and not already on its way."""
+        pending = next((p for p in self.sending if not p.in_flight), None)
+        if pending is None:
+            return None
+        pending.in_flight = True
+        return PostSale(pending.token, pending.client_id, pending.body)
+
+    def done_with_receipt(self) -> None:
+        self.mode, self.receipt = SaleMode.SELLING, None
+
+    # -- recent sales and refunds ---------------------------------------------------------
+
+    def show_recent(self, token: str) -> list[Any]:
+        self.mode = SaleMode.RECENT
+        return [ListSales(token)]
+
+    def recent_answered(self, body: Json) -> None:
+        sales = body.get("sales")
+        self.recent = [s for s in sales if isinstance(s, dict)] if isinstance(sales, list) else []
+
+    def reprint(self, sale_id: int) -> None:
+        sale = next((s for s in self.recent if s.get("id") == sale_id), None)
+        if sale is not None:
+            self.receipt, self.mode = sale, SaleMode.RECEIPT
+
+    def start_refund(self, sale_id: int) -> None:
+        sale = next((s for s in self.recent if s.get("id") == sale_id), None)
+        if sale is not None:
+            self.refund = RefundDraft(sale, client_id=Cart().client_id)
+            self.mode = SaleMode.REFUND
+
+    def refund_quantity(self, line_id: int, quantity: int) -> None:
+        if self.refund is not None:
+            left = self._refundable(self.refund.sale).get(line_id, 0)
+            self.refund.quantities[line_id] = max(0, min(quantity, left))
+
+    def refund_reason(self, reason: str) -> None:
+        if self.refund is not None:
+            self.refund.reason = reason
+
+    def refund_method(self, method: PaymentMethod) -> None:
+        if self.refund is not None:
+            self.refund.method = method
+
+    def confirm_refund(self, token: str | None, needs_manager: bool) -> NeedsApproval | list[Any]:
+        draft = self.refund
+        if draft is None or token is None:
+            return []
+        lines = [{"line_id": line_id, "quantity": quantity}
+                 for line_id, quantity in draft.quantities.items() if quantity > 0]
+        if not lines:
+            self.message = words.CHOOSE_REFUND_LINES
+            return []
+        if not draft.reason.strip():
+            self.message = words.REFUND_NEEDS_REASON
+            return []
+        sale_id = int(draft.sale["id"])
+
+        def apply(approval_id: int | None) -> list[Any]:
+            body = {"client_id": draft.client_id, "lines": lines, "method": draft.method.value,
+                    "approval_id": approval_id, "reason": draft.reason.strip()}
+            return [PostRefund(token, sale_id, body)]
+
+        if not needs_manager:
+            return apply(None)
+        return NeedsApproval("refund", {"sale_id": sale_id},
+                             words.approve_refund(draft.sale.get("number")), apply)
+
+    def refund_answered(self, body: Json) -> None:
+        self.refund, self.mode = None, SaleMode.RECENT
+        self.message = words.refunded(self._money(int(body.get("amount", 0))))
+
+    def refund_refused(self, message: str) -> None:
+        self.message = message
+
+    def leave(self) -> None:
+        """Back to selling from the recent sales or a refund."""
+        self.mode, self.refund = SaleMode.SELLING, None
+
+    @staticmethod
+    def _refundable(sale: Json) -> dict[int, int]:
+        refunded: dict[int, int] = {}
+        for refund in sale.get("refunds") or []:
+            for line in refund.get("lines") or []:
+                refunded[line["line_id"]] = refunded.get(line["line_id"], 0) + line["quantity"]
+        return {line["id"]: line["quantity"] - refunded.get(line["id"], 0)
+                for line in sale.get("lines") or []}
+
+    # -- what the screen shows ------------------------------------------------------------
+
+    def _money(self, minor: int) -> str:
+        currency = self.catalog.currency if self.catalog else None
+        if currency is None:
+            return words.plain_money(minor)
+        return format_money(minor, currency.code, currency.exponent)
+
+    def _discount_words(self, discount: Discount) -> str:
+        if discount.kind is DiscountKind.PERCENT:
+            return f"{discount.value} %"
+        return self._money(discount.value)
+
+    def view(self) -> SaleView:
+        catalog = self.catalog
+        totals = self.cart.totals()
+        if catalog is None:
+            categories: tuple[tuple[int | None, str, bool], ...] = ()
+            shown: list[Product] = []
+        else:
+            categories = tuple((c.id, c.name, c.id == self.category_id and not self.query)
+                               for c in catalog.categories)
+            shown = (catalog.search(self.query) if self.query.strip()
+                     else catalog.in_category(self.category_id))
+        lines = tuple(
+            CartLineView(index, line.name, line.quantity, self._money(line.unit_price),
+                         self._money(total.total),
+                         f"−{self._discount_words(line.discount)}" if line.discount else "")
+            for index, (line, total) in enumerate(zip(self.cart.lines, totals.lines,
+                                                      strict=True)))
+        return SaleView(
+            mode=self.mode,
+            categories=categories,
+            products=tuple(ProductButton(p.id, p.name, self._money(p.price)) for p in shown),
+            query=self.query,
+            lines=lines,
+            subtotal=self._money(totals.subtotal),
+            discounts=self._money(totals.discount_total) if totals.discount_total else "",
+            tax=self._money(totals.tax_included),
+            total=self._money(totals.total),
+            sale_discount=(f"−{self._discount_words(self.cart.discount)}"
+                           if self.cart.discount else ""),
+            can_pay=not self.cart.is_empty,
+            message=self.message,
+            sending=len(self.sending),
+            tender=self._tender_view() if self.mode is SaleMode.TENDER else None,
+            receipt=self._receipt_lines() if self.mode is SaleMode.RECEIPT else (),
+            recent=tuple((int(s["id"]), self._summary(s)) for s in self.recent
+                         if isinstance(s.get("id"), int)),
+            refund=self._refund_rows(),
+            price_changes=tuple(self._price_change(p) for p in self.price_changes),
+            held=len(self.held),
+        )
+
+    def _tender_view(self) -> TenderView:
+        cart = self.cart
+        exponent = self.catalog.currency.exponent if self.catalog else 2
+        remaining = cart.remaining
+        return TenderView(
+            total=self._money(cart.totals().total),
+            remaining=self._money(remaining),
+            typed=self._money(int(self.typed)) if self.typed else "",
+            quick=tuple((amount, self._money(amount))
+                        for amount in quick_cash(remaining, exponent)),
+            payments=tuple(f"{words.METHODS[p.method.value]} {self._money(p.amount)}"
+                           for p in cart.payments),
+            change=self._money(cart.change_due) if cart.change_due else "",
+            paid=cart.is_paid,
+        )
+
+    def _summary(self, sale: Json) -> str:
+        when = _local_time(sale.get("completed_at"), self.timezone)
+        return words.sale_summary(sale.get("number"), when, self._money(int(sale.get("total", 0))),
+                                  int(sale.get("refunded", 0) or 0) > 0)
+
+    def _price_change(self, product: Product) -> str:
+        line = next((x for x in self.cart.lines if x.product_id == product.id), None)
+        old = self._money(line.unit_price) if line else ""
+        return words.price_changed(product.name, old, self._money(product.price))
+
+    def _refund_rows(self) -> tuple[tuple[int, str, int, int], ...]:
+        if self.refund is None:
+            return ()
+        left = self._refundable(self.refund.sale)
+        return tuple((int(line["id"]), str(line.get("name", "")), left.get(line["id"], 0),
+                      self.refund.quantities.get(line["id"], 0))
+                     for line in self.refund.sale.get("lines") or [])
+
+    def _receipt_lines(self) -> tuple[str, ...]:
+        sale = self.receipt
+        if sale is None:
+            return ()
+        if "pending" in sale:
+            lines = [words.SENDING_SALE, words.total_line(self._money(int(sale["total"])))]
+            if sale["change"]:
+                lines.append(words.change_line(self._money(int(sale["change"]))))
+            return tuple(lines)
+        return tuple(receipt_text(sale, self.shop, self._money, self.timezone))
+
+
+def _local_time(value: object, tz: tzinfo | None) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
+
+
+def receipt_text(sale: Json, shop: str, money: Callable[[int], str],
+                 tz: tzinfo | None) -> list[str]:
+    """The receipt as lines of text: shop, till, cashier, number, local time, lines,
+    discounts, tax included, payments and change (SPEC §6)."""
+    staff = (sale.get("staff") or {}).get("name", "")
+    till = (sale.get("terminal") or {}).get("name", "")
+    out = [shop, words.receipt_header(sale.get("number"), till, staff),
+           _local_time(sale.get("completed_at"), tz), ""]
+    for line in sale.get("lines") or []:
+        out.append(words.receipt_line(int(line["quantity"]), str(line.get("name", "")),
+                                      money(int(line["total"]))))
+        if line.get("discount_amount"):
+            out.append(words.receipt_discount(money(int(line["discount_amount"]))))
+    out.append("")
+    out.append(words.subtotal_line(money(int(sale.get("subtotal", 0)))))
+    if sale.get("discount_total"):
+        out.append(words.discounts_line(money(int(sale["discount_total"]))))
+    out.append(words.total_line(money(int(sale.get("total", 0)))))
+    out.append(words.tax_line(money(int(sale.get("tax_included", 0)))))
+    for payment in sale.get("payments") or []:
+        method = words.METHODS.get(str(payment.get("method")), str(payment.get("method")))
+        out.append(words.payment_line(method, money(int(payment.get("amount", 0)))))
+        if payment.get("tendered"):
+            out.append(words.tendered_line(money(int(payment["tendered"]))))
+    if sale.get("change"):
+        out.append(words.change_line(money(int(sale["change"]))))
+    if sale.get("refunded"):
+        out.append(words.refunded(money(int(sale["refunded"]))))
+    return out
