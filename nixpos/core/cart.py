@@ -244,11 +244,12 @@ class Cart:
 
 def quick_cash(amount: int, exponent: int, count: int = 3) -> list[int]:
     """What a cashier offers to tap for cash: the exact amount, then the next round
-    amounts above it in steps of 1, 2 and 5 of a power of ten, a whole unit at least
-    (7.50 → 7.50, 8, 10, 20; ¥4,500 → 4,500, 4,600, 5,000, 6,000)."""
+    amounts above it in steps of the usual notes — 1 and 5 of every power of ten, 2 of
+    the tens and up — a whole unit at least (6.25 → 6.25, 7, 10, 20; ¥4,500 → 4,500,
+    4,600, 5,000, 6,000)."""
     if amount <= 0:
         return []
     steps = [digit * 10**power for power in range(exponent, exponent + 10)
-             for digit in (1, 2, 5)]
+             for digit in ((1, 5) if power == exponent else (1, 2, 5))]
     rounds = sorted({-(-amount // step) * step for step in steps} - {amount})
     return [amount, *rounds[:count]]

@@ -96,8 +96,9 @@ def test_a_cart_survives_being_written_down_and_read_back() -> None:
 
 @pytest.mark.parametrize(("amount", "exponent", "offered"), [
     (750, 2, [750, 800, 1000, 2000]),
+    (625, 2, [625, 700, 1000, 2000]),  # no $8: nobody hands over 8 dollars
     (1000, 2, [1000, 2000, 5000, 10000]),
-    (1, 2, [1, 100, 200, 500]),
+    (1, 2, [1, 100, 500, 1000]),
     (4500, 0, [4500, 4600, 5000, 6000]),
 ])
 def test_quick_cash_offers_the_exact_amount_and_round_notes_above(
