@@ -50,5 +50,7 @@ Description: nixpos point-of-sale tills and their session server
  with its back office on the web.
 CONTROL
 deb="$out/nixpos_${version}_${arch}.deb"
-dpkg-deb --root-owner-group --build "$root" "$deb" >/dev/null
+# gzip: a few times faster to build than the default xz, for a package that is mostly
+# already-compressed libraries (CI builds it on a busy two-core machine).
+dpkg-deb --root-owner-group -Zgzip --build "$root" "$deb" >/dev/null
 echo "$deb"

@@ -118,7 +118,7 @@ def deb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The .deb, built once from the bundle."""
     out = tmp_path_factory.mktemp("deb")
     built = subprocess.run(["bash", "packaging/linux/build-deb.sh", str(BUNDLE), str(out)],
-                           capture_output=True, text=True, timeout=300)
+                           capture_output=True, text=True, timeout=900)
     assert built.returncode == 0, built.stderr
     return Path(built.stdout.strip())
 
