@@ -37,6 +37,7 @@ def test_no_lock_before_the_fifth_failure() -> None:
 def test_fake_clock_only_moves_when_told() -> None:
     clock = FakeClock()
     start = clock.now()
+    assert start.utcoffset() == timedelta(0)  # aware UTC, like the system clock
     assert clock.now() == start
     clock.advance(90)
     assert clock.now() - start == timedelta(seconds=90)
