@@ -186,6 +186,17 @@ def test_a_cashier_pin_for_an_override_is_refused_and_says_why(
     ]
 
 
+@pytest.mark.parametrize(("override", "purpose"), [(False, "unlock"), (True, "override")])
+def test_a_wrong_pin_is_recorded_as_what_it_tried(
+    shop: Shop, log: AuditLog, override: bool, purpose: str
+) -> None:
+    assert shop.unlock("Till 3", "11223344", override=override).status_code == 401
+    assert without_time(log.new()) == [
+        entry("unlock_failed", actor=None, terminal=till(shop, "Till 3"), attempt=1,
+              purpose=purpose),
+    ]
+
+
 def test_a_refused_unlock_ends_nothing(shop: Shop, log: AuditLog) -> None:
     live = shop.unlock_ok("Till 1", "Mealea Sok")
     log.new()
