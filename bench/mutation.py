@@ -5,7 +5,9 @@
 Each group mutates its modules and runs only the tests that exercise them:
 ``core`` mutates ``nixpos/core/`` against ``tests/core``; ``pos`` mutates
 ``nixpos/server/services/pos.py`` against the server tests of the POS calls.
-Name groups to run only those (default: all).
+Name groups to run only those (default: all). First mypy looks at every
+mutant, as CI would (``--no-mypy`` skips that): a mutant it rejects counts
+as caught, and the table says how many the tests killed and how many mypy.
 
 mutmut wants its config in the project's pyproject.toml or setup.cfg and
 writes a ``mutants/`` tree next to it. To keep both out of the way of
@@ -49,27 +51,44 @@ GROUPS = {
         mutate=("nixpos/server/services/pos.py",),
         # The server tests that drive unlock, poll, activity and lock; a few seconds in all.
         tests=tuple(f"tests/server/test_{name}.py" for name in (
-            "audit_attribution", "unlock", "idle", "lockout", "override", "poll_fast_path",
-            "admin", "tenancy_and_enrollment")),
+            "audit_attribution", "pos_session_calls", "unlock", "idle", "lockout", "override",
+            "poll_fast_path", "admin", "tenancy_and_enrollment")),
     ),
 }
 
 # mutmut's verdicts as the score counts them.
-KILLED = {"killed", "timeout", "caught by type check"}
+BY_TESTS = {"killed", "timeout"}
+BY_MYPY = {"caught by type check"}
+KILLED = BY_TESTS | BY_MYPY
 NOT_RUN = {"not checked", "skipped"}  # an interrupted run; left out of the score
 
 
-def setup_cfg(group: Group) -> str:
+def type_check_command(group: Group) -> tuple[str, ...]:
+    """mypy over the mutated modules, as CI runs it: a mutant it rejects could not land.
+
+    Each mutant is a copy of its function, so a class's ``__init__`` declares
+    its attributes once per copy: ``no-redef`` is that artefact, not the mutant.
+    Likewise the ``type: ignore`` comments mutmut adds need not all be used.
+    """
+    files = tuple(pattern.removesuffix("/*") for pattern in group.mutate)
+    return (sys.executable, "-m", "mypy", "--output", "json", "--no-warn-unused-ignores",
+            "--disable-error-code", "no-redef", *files)
+
+
+def setup_cfg(group: Group, mypy: bool) -> str:
     """mutmut's [mutmut] section; multi-line values are one item a line."""
     def lines(items: tuple[str, ...]) -> str:
         return "".join(f"\n    {item}" for item in items)
 
-    return ("[mutmut]\nsource_paths = nixpos\n"
+    text = ("[mutmut]\nsource_paths = nixpos\n"
             f"only_mutate ={lines(group.mutate)}\n"
             f"pytest_add_cli_args_test_selection ={lines(group.tests)}\n")
+    if mypy:
+        text += f"type_check_command ={lines(type_check_command(group))}\n"
+    return text
 
 
-def prepare(name: str, group: Group, fresh: bool) -> Path:
+def prepare(name: str, group: Group, *, fresh: bool, mypy: bool) -> Path:
     """The group's working copy, refreshed from the tree; mutmut's results kept unless fresh."""
     workdir = WORK / name
     if fresh and workdir.exists():
@@ -85,7 +104,7 @@ def prepare(name: str, group: Group, fresh: bool) -> Path:
             shutil.copytree(source, target, ignore=ignore, copy_function=shutil.copy2)
         else:
             shutil.copy2(source, target)
-    (workdir / "setup.cfg").write_text(setup_cfg(group))
+    (workdir / "setup.cfg").write_text(setup_cfg(group, mypy))
     return workdir
 
 
@@ -121,8 +140,9 @@ def module_of(mutant: str) -> str:
     return mutant.split(".x_")[0].split(".xǁ")[0]
 
 
-def run_group(name: str, group: Group, *, fresh: bool, max_children: int) -> dict[str, str]:
-    workdir = prepare(name, group, fresh)
+def run_group(name: str, group: Group, *, fresh: bool, mypy: bool,
+              max_children: int) -> dict[str, str]:
+    workdir = prepare(name, group, fresh=fresh, mypy=mypy)
     log = workdir / "mutmut.log"
     log.write_text("")
     started = time.monotonic()
@@ -141,16 +161,15 @@ def report(results: dict[str, str], show_survivors: bool) -> None:
     by_module: dict[str, Counter[str]] = {}
     for mutant, status in results.items():
         by_module.setdefault(module_of(mutant), Counter())[status] += 1
-    print(f"\n{'module':40} {'killed':>7} {'lived':>6} {'score':>7}")
-    total_killed = total_scored = 0
-    for module in sorted(by_module):
+    by_module["all"] = sum(by_module.values(), Counter())
+    print(f"\n{'module':36} {'mutants':>7} {'tests':>6} {'mypy':>5} {'lived':>6} {'score':>7}")
+    for module in [*sorted(by_module.keys() - {"all"}), "all"]:
         counts = by_module[module]
-        killed = sum(counts[s] for s in KILLED)
+        tests, mypy = (sum(counts[s] for s in kind) for kind in (BY_TESTS, BY_MYPY))
         scored = sum(n for s, n in counts.items() if s not in NOT_RUN)
-        total_killed, total_scored = total_killed + killed, total_scored + scored
-        print(f"{module:40} {killed:7} {scored - killed:6} {percent(killed, scored):>7}")
-    print(f"{'all':40} {total_killed:7} {total_scored - total_killed:6} "
-          f"{percent(total_killed, total_scored):>7}")
+        lived = scored - tests - mypy
+        print(f"{module:36} {scored:7} {tests:6} {mypy:5} {lived:6} "
+              f"{percent(tests + mypy, scored):>7}")
     if show_survivors:
         for mutant, status in sorted(results.items()):
             if status not in KILLED | NOT_RUN:
@@ -168,6 +187,8 @@ def main() -> None:
                         help=f"which groups to run: {', '.join(GROUPS)} (default: all)")
     parser.add_argument("--fresh", action="store_true", help="forget earlier results")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that lived")
+    parser.add_argument("--no-mypy", action="store_true",
+                        help="leave out the type check: the tests alone must kill every mutant")
     parser.add_argument("--max-children", type=int, default=2,
                         help="mutants tested at once (default 2)")
     args = parser.parse_args()
@@ -176,7 +197,7 @@ def main() -> None:
     if os.getpriority(os.PRIO_PROCESS, 0) < NICENESS:
         os.setpriority(os.PRIO_PROCESS, 0, NICENESS)
     for name in args.groups or GROUPS:
-        results = run_group(name, GROUPS[name], fresh=args.fresh,
+        results = run_group(name, GROUPS[name], fresh=args.fresh, mypy=not args.no_mypy,
                             max_children=args.max_children)
         print(f"\n== {name} ==", end="")
         report(results, args.survivors)

@@ -627,27 +627,39 @@ def test_an_override_unlock_clears_the_lock_screens_last_error(till: TillState) 
     assert till.view().lock.error == ""
 
 
-def test_reconnecting_clears_only_the_offline_message(till: TillState) -> None:
-    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+@pytest.mark.parametrize("cause", ["wrong PIN", "closing the kiosk", "session lost"])
+def test_reconnecting_clears_only_the_offline_message(till: TillState, cause: str) -> None:
+    if cause == "wrong PIN":
+        answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    elif cause == "closing the kiosk":
+        till.close_requested()
+    else:
+        unlocked(till)
+        poll(till, refused("invalid_token"))
+    shown = till.view().lock.error
+    assert shown
     till.answered(till.background_call(), OFFLINE)
     till.answered(till.background_call(), Ok(status()))
-    assert till.view().lock.error == "Invalid PIN"
+    assert till.view().lock.error == shown
 
 
 def test_every_pin_answer_is_counted_once(till: TillState) -> None:
-    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    unlocked(till)
     assert till.pin_epoch == 1
-    token = unlocked(till)
+    till.lock_pressed()
+    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
     assert till.pin_epoch == 2
+    token = unlocked(till)
+    assert till.pin_epoch == 3
     till.approval_requested("open_drawer")
     answer(till, till.dialog_pin("3918"), refused("not_manager", 403))
-    assert till.pin_epoch == 3
-    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 1}}))
     assert till.pin_epoch == 4
+    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 1}}))
+    assert till.pin_epoch == 5
     assert follow == [UseApproval(token, 1, "open_drawer", "A manager")]
     till.lock_pressed()
     answer(till, till.pin_entered("3918"), OFFLINE)  # no answer: nothing to count
-    assert till.pin_epoch == 4
+    assert till.pin_epoch == 5
 
 
 def test_a_status_sent_before_an_approval_lockout_does_not_undo_it(till: TillState) -> None:
