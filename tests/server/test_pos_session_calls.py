@@ -76,3 +76,15 @@ def test_activity_after_a_lock_changes_nothing(shop: Shop, clock: FakeClock) -> 
     clock.advance(60)
     late = shop.pos("POST", "session/activity", "Till 1", body["token"], json={})
     assert late.status_code == 200 and late.json == locked
+
+
+@pytest.mark.parametrize("whose", ["another till's", "an unknown"])
+def test_a_deactivated_till_learns_only_its_own_sessions_end(shop: Shop, whose: str) -> None:
+    other = shop.unlock_ok("Till 2", "Sokha Lim")
+    token = other["token"] if whose == "another till's" else "no-such-token"
+    manager = shop.login("dara@lumiere.example")
+    shop.admin("POST", f"terminals/{shop.till_ids['Till 1']}/deactivate", manager)
+    response = shop.pos("GET", "session", "Till 1", token)
+    assert response.status_code == 403
+    assert response.json["error"] == "terminal_deactivated"
+    assert "session" not in response.json  # Till 2's session is none of Till 1's business
