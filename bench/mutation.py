@@ -1,6 +1,6 @@
 """Mutation testing of the session rules with mutmut 3: the score per module.
 
-    nice -n 10 .venv/bin/python -m bench.mutation [core] [pos] [--fresh] [--survivors]
+    nice -n 10 .venv/bin/python -m bench.mutation [core] [pos] [--fresh] [--no-mypy] [--survivors]
 
 Each group mutates its modules and runs only the tests that exercise them:
 ``core`` mutates ``nixpos/core/`` against ``tests/core``; ``pos`` mutates
@@ -18,7 +18,7 @@ functions that did not change, and this script re-tests the mutants that
 lived last time, since tests may have been added meanwhile. ``--fresh``
 starts over (do that after changing templates or other files that are not
 Python: mutmut copies those only once). Look at a survivor with
-``cd .mutation/<group> && ../../.venv/bin/mutmut show NAME``.
+``cd .mutation/<group> && ../../.venv/bin/python -m mutmut show NAME``.
 """
 
 from __future__ import annotations
