@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nixpos.core.clock import FakeClock
+from nixpos.core.clock import FakeClock, SystemClock
 from nixpos.core.lockout import format_wait, lock_seconds, locked_until_after, retry_after_s
 
 
@@ -34,9 +34,17 @@ def test_no_lock_before_the_fifth_failure() -> None:
     assert locked_until_after(4, FakeClock().now()) is None
 
 
+def test_the_system_clock_is_aware_utc_now() -> None:
+    before = datetime.now(UTC)
+    now = SystemClock().now()
+    assert before <= now <= datetime.now(UTC)
+    assert now.utcoffset() == timedelta(0)
+
+
 def test_fake_clock_only_moves_when_told() -> None:
     clock = FakeClock()
     start = clock.now()
+    assert start.utcoffset() == timedelta(0)  # aware UTC, like the system clock
     assert clock.now() == start
     clock.advance(90)
     assert clock.now() - start == timedelta(seconds=90)

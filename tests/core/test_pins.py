@@ -18,6 +18,10 @@ def test_ascii_digits_of_the_right_length_are_well_formed(pin: str) -> None:
     assert format_problem(pin, 8) is None
 
 
+def test_a_long_pin_may_use_every_digit() -> None:
+    assert is_well_formed("5820193746", 10)  # a shop with 10-digit PINs
+
+
 @pytest.mark.parametrize("pin", ["١٢٣٤٥٦٧٨", "１２３４５６７８", "1234567", "123456789", "1234 678",
                                  "abcdefgh", "", "²³⁴⁵⁶⁷⁸⁹"])
 def test_anything_else_is_not(pin: str) -> None:

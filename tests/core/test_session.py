@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -48,6 +49,7 @@ def test_a_new_till_is_locked_with_no_banner(ticker: FakeTicker) -> None:
     session = TillSession(POLICY, ticker)
     assert phase(session) is Phase.LOCKED
     assert session.banner is None and session.token is None
+    assert (session.session_id, session.person, session.override) == (None, None, False)
     assert session.remaining_s() == 0
 
 
@@ -161,6 +163,20 @@ def test_manual_lock_shows_no_banner(ticker: FakeTicker) -> None:
     assert session.last_end is not None and session.last_end.reason is EndReason.LOGOUT
 
 
+def test_a_lock_forgets_who_was_signed_in_and_their_activity(ticker: FakeTicker) -> None:
+    session = TillSession(POLICY, ticker)
+    session.begin_unlock()
+    session.unlocked("tok", parse_session({
+        "id": 8, "state": "active", "override": True,
+        "staff": {"id": 2, "name": "Dara Chan", "role": "manager"}}))
+    assert (session.session_id, session.override) == (8, True)
+    session.activity()
+    session.lock(SessionEnd(EndReason.FORCE_ENDED))
+    assert (session.token, session.session_id, session.person, session.override) == (
+        None, None, None, False)
+    assert session.take_activity() is False  # nothing is owed for an ended session
+
+
 def test_a_kick_from_the_server_locks_with_who_and_where(ticker: FakeTicker) -> None:
     session = active(ticker)
     session.apply_server(server_session(
@@ -202,6 +218,21 @@ def test_the_boot_ticker_moves_forward() -> None:
     ticker = BootTicker()
     first = ticker.seconds()
     assert ticker.seconds() >= first
+
+
+@pytest.mark.skipif(not hasattr(time, "CLOCK_BOOTTIME"), reason="Linux only")
+def test_the_boot_ticker_counts_time_suspended(monkeypatch: pytest.MonkeyPatch) -> None:
+    # CLOCK_BOOTTIME keeps counting while the till sleeps; CLOCK_MONOTONIC does not.
+    readings = {time.CLOCK_BOOTTIME: 5000.0, time.CLOCK_MONOTONIC: 1000.0}
+    monkeypatch.setattr(time, "clock_gettime", readings.__getitem__)
+    monkeypatch.setattr(time, "monotonic", lambda: 1000.0)
+    assert BootTicker().seconds() == 5000.0
+
+
+def test_without_a_boot_clock_the_ticker_is_monotonic(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(time, "CLOCK_BOOTTIME", raising=False)
+    monkeypatch.setattr(time, "monotonic", lambda: 1234.5)
+    assert BootTicker().seconds() == 1234.5
 
 
 # -- banner copy -------------------------------------------------------------

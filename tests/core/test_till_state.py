@@ -6,7 +6,8 @@ and time is a ``FakeTicker``.
 
 from __future__ import annotations
 
-from datetime import UTC
+import logging
+from datetime import UTC, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -558,3 +559,249 @@ def test_a_role_the_till_does_not_know_approves_nothing(till: TillState) -> None
     assert till.close_requested() == []  # asks for a manager instead
     assert till.view().dialog is not None
     assert till.view().active.role == "Auditor"
+
+
+# -- details a person or IT would notice -------------------------------------------------------
+
+
+def test_a_till_that_starts_with_the_server_down_retries_after_one_interval(
+    ticker: FakeTicker
+) -> None:
+    state = TillState(ticker)
+    state.answered(state.background_call(), OFFLINE)
+    assert state.next_delay_s() == 3.0
+
+
+def test_the_status_names_the_shop_and_a_status_without_names_keeps_them(
+    till: TillState
+) -> None:
+    till.answered(FetchStatus(0), Ok(status() | {"tenant": {"name": "Lumière Riverside"}}))
+    assert till.view().shop == "Lumière Riverside"
+    till.answered(FetchStatus(0), Ok({"policy": POLICY}))
+    assert (till.view().till, till.view().shop) == ("Till 1", "Lumière Riverside")
+
+
+def test_a_partial_policy_keeps_what_the_till_knew(till: TillState) -> None:
+    unlocked(till)
+    poll(till, Ok(session() | {"policy": {"idle_timeout_s": 300}}))
+    assert till.policy == Policy(idle_timeout_s=300, warning_s=60, poll_interval_s=3,
+                                 pin_length=4)
+
+
+def test_a_policy_in_the_unlock_answer_takes_effect(till: TillState) -> None:
+    commands = till.pin_entered("3918")
+    answer(till, commands, Ok({"token": "t", "session": session(),
+                               "policy": POLICY | {"idle_timeout_s": 30, "warning_s": 10}}))
+    assert till.view().active.countdown == "Locks in 0:30 if idle"
+
+
+def test_the_lockout_shows_its_last_second_and_opens_after_it(
+    till: TillState, ticker: FakeTicker
+) -> None:
+    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    till.answered(FetchStatus(till.pin_epoch), Ok(status(lockout_s=1)))  # one second left
+    assert till.view().lock.error == "Terminal locked — try again in 0:01 or ask a manager"
+    assert not till.view().lock.keypad_enabled
+    ticker.advance(1)
+    view = till.view()
+    assert view.lock.keypad_enabled
+    assert view.lock.error == ""  # the old "Invalid PIN" does not come back
+
+
+def test_the_pin_length_reaches_the_dialog(till: TillState) -> None:
+    till.override_pressed()
+    dialog = till.view().dialog
+    assert dialog is not None and dialog.pin_length == 4
+    assert dialog.text == words.OVERRIDE_TEXT
+
+
+def test_the_dialog_takes_one_pin_at_a_time_and_clears_its_last_error(till: TillState) -> None:
+    assert till.dialog_pin("5193") == []  # no dialog: nothing to send
+    till.override_pressed()
+    answer(till, till.dialog_pin("3918"), refused("invalid_pin"))
+    commands = till.dialog_pin("5193")
+    assert till.view().dialog.error == ""
+    assert till.dialog_pin("5193") == []  # the first one is still with the server
+    answer(till, commands, refused("invalid_pin"))
+    assert till.view().dialog.error == "Invalid PIN"
+
+
+def test_an_unreachable_server_on_an_override_says_so_in_the_dialog(till: TillState) -> None:
+    till.override_pressed()
+    answer(till, till.dialog_pin("5193"), OFFLINE)
+    view = till.view()
+    assert view.dialog is not None and view.dialog.error == words.OFFLINE
+    assert view.dialog.keypad_enabled and view.lock.error == ""
+
+
+def test_an_override_unlock_clears_the_lock_screens_last_error(till: TillState) -> None:
+    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    till.override_pressed()
+    answer(till, till.dialog_pin("5193"), Ok({"token": "t", "session": session(staff=DARA)}))
+    till.lock_pressed()
+    assert till.view().lock.error == ""
+
+
+@pytest.mark.parametrize("cause", ["wrong PIN", "closing the kiosk", "session lost"])
+def test_reconnecting_clears_only_the_offline_message(till: TillState, cause: str) -> None:
+    if cause == "wrong PIN":
+        answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    elif cause == "closing the kiosk":
+        till.close_requested()
+    else:
+        unlocked(till)
+        poll(till, refused("invalid_token"))
+    shown = till.view().lock.error
+    assert shown
+    till.answered(till.background_call(), OFFLINE)
+    till.answered(till.background_call(), Ok(status()))
+    assert till.view().lock.error == shown
+
+
+def test_every_pin_answer_is_counted_once(till: TillState) -> None:
+    unlocked(till)
+    assert till.pin_epoch == 1
+    till.lock_pressed()
+    answer(till, till.pin_entered("3918"), refused("invalid_pin"))
+    assert till.pin_epoch == 2
+    token = unlocked(till)
+    assert till.pin_epoch == 3
+    till.approval_requested("open_drawer")
+    answer(till, till.dialog_pin("3918"), refused("not_manager", 403))
+    assert till.pin_epoch == 4
+    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 1}}))
+    assert till.pin_epoch == 5
+    assert follow == [UseApproval(token, 1, "open_drawer", "A manager")]
+    till.lock_pressed()
+    answer(till, till.pin_entered("3918"), OFFLINE)  # no answer: nothing to count
+    assert till.pin_epoch == 5
+
+
+def test_a_status_sent_before_an_approval_lockout_does_not_undo_it(till: TillState) -> None:
+    unlocked(till)
+    till.lock_pressed()
+    till.answered(till.background_call(), Ok(session("ended", reason="logout")))
+    sent = till.background_call()
+    assert sent == FetchStatus(till.pin_epoch)
+    unlocked(till, session_id=8)
+    till.approval_requested("open_drawer")
+    answer(till, till.dialog_pin("3918"), refused("terminal_locked", 423, retry_after_s=30))
+    till.lock_pressed()
+    till.answered(sent, Ok(status(lockout_s=0)))  # older news about the keypad
+    assert not till.view().lock.keypad_enabled
+
+
+def test_an_approval_carries_its_exact_detail(till: TillState) -> None:
+    token = unlocked(till)
+    till.approval_requested("void_line", {"product_id": 3, "quantity": 1})
+    assert till.dialog_pin("5193") == [
+        Approve(token, "5193", "void_line", {"product_id": 3, "quantity": 1})]
+
+
+def test_using_an_approval_quits_only_for_closing_the_kiosk(till: TillState) -> None:
+    token = unlocked(till)
+    till.approval_requested("open_drawer")
+    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 11}}))
+    assert answer(till, follow, Ok({"approval": {"id": 11}})) == []
+    assert till.session.is_live and till.view().dialog is None
+    assert follow == [UseApproval(token, 11, "open_drawer", "A manager")]
+
+
+@pytest.mark.parametrize(("outcome", "shown"), [
+    (OFFLINE, words.OFFLINE),
+    (Unreachable("bad json", garbled=True), words.NOT_UNDERSTOOD),
+    (refused("approval_invalid", 409), "server says approval_invalid"),
+])
+def test_an_approval_that_cannot_be_used_keeps_the_dialog_and_says_why(
+    till: TillState, outcome: Outcome, shown: str
+) -> None:
+    unlocked(till)
+    till.approval_requested("open_drawer")
+    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 11}}))
+    assert answer(till, follow, outcome) == []
+    dialog = till.view().dialog
+    assert dialog is not None and dialog.error == shown and dialog.keypad_enabled
+    assert till.session.is_live
+
+
+def test_a_session_gone_while_using_an_approval_locks(till: TillState) -> None:
+    unlocked(till)
+    till.approval_requested("open_drawer")
+    follow = answer(till, till.dialog_pin("5193"), Ok({"approval": {"id": 11}}))
+    answer(till, follow, refused("invalid_token"))
+    view = till.view()
+    assert view.active is None and view.dialog is None
+    assert view.lock.error == words.SESSION_LOST
+
+
+@pytest.mark.parametrize(("outcome", "shown"), [
+    (refused("approval_expired", 409), "server says approval_expired"),
+    (Unreachable("bad json", garbled=True), words.NOT_UNDERSTOOD),
+])
+def test_a_refused_approval_opens_the_dialog_keypad_again(
+    till: TillState, outcome: Outcome, shown: str
+) -> None:
+    unlocked(till)
+    till.approval_requested("open_drawer")
+    answer(till, till.dialog_pin("5193"), outcome)
+    dialog = till.view().dialog
+    assert dialog is not None and dialog.error == shown and dialog.keypad_enabled
+
+
+def test_the_banner_time_is_the_tills_local_time(till: TillState) -> None:
+    unlocked(till)
+    poll(till, Ok(session("ended", reason="force_ended", ended_by=DARA,
+                          ended_at="2026-01-05T14:03:00Z")))
+    phnom_penh = timezone(timedelta(hours=7))
+    assert till.view(phnom_penh).lock.banner == (
+        "Dara Chan ended Mealea Sok's session from the back office at 21:03. "
+        "This register was locked.")
+
+
+def test_a_deactivation_without_details_still_says_so(till: TillState) -> None:
+    unlocked(till)
+    poll(till, refused("terminal_deactivated", 403))
+    assert till.view().lock.banner == "This terminal has been deactivated by A manager."
+
+
+def test_a_till_no_longer_enrolled_locks_without_a_banner(till: TillState) -> None:
+    unlocked(till)
+    poll(till, refused("invalid_terminal"))
+    view = till.view()
+    assert view.active is None and view.lock.banner is None
+    assert view.lock.error == words.NOT_ENROLLED
+
+
+def test_closing_the_program_leaves_no_banner(till: TillState) -> None:
+    unlocked(till)
+    till.shutdown()
+    assert till.view().lock.banner is None
+
+
+def test_polls_answered_are_counted_once_each(till: TillState) -> None:
+    unlocked(till)
+    poll(till, Ok(session()))
+    poll(till, OFFLINE)
+    poll(till, Ok(session()))
+    assert till.polls == 2  # the idle benchmark counts polls with this
+
+
+def test_the_log_tells_it_what_happened_to_the_connection(
+    till: TillState, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="nixpos.till")
+    unlocked(till)
+    poll(till, OFFLINE)
+    poll(till, Ok(session() | {"policy": POLICY | {"idle_timeout_s": 300}}))
+    poll(till, Refused(404, "unknown", "not found"))
+    poll(till, Ok({"state": "active"}))
+    assert [r.getMessage() for r in caplog.records if r.name == "nixpos.till"] == [
+        "server unreachable: connection refused",
+        "server reachable again",
+        "policy now Policy(idle_timeout_s=300, warning_s=60, poll_interval_s=3, pin_length=4)",
+        "server refused a background call: 404 unknown",
+        "server unreachable: refused with unknown",
+        "server reachable again",
+        "not understood: a session without an id to Poll",
+        "server unreachable: answer not understood (a session without an id)",
+    ]
