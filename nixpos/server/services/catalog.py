@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from nixpos.core.money import AmountError, currency, parse_amount
+from nixpos.core.money import AmountError, Currency, currency, parse_amount
 from nixpos.core.pricing import MAX_UNIT_PRICE
 from nixpos.server.db import ROW_LOCK
 from nixpos.server.errors import DuplicateSku, InvalidRequest, NotFound
@@ -155,13 +155,16 @@ def list_products(ctx: ServerContext, tenant_code: str) -> Json:
         }
 
 
+def shop_currency(ctx: ServerContext, tenant_code: str) -> Currency:
+    with ctx.db.read() as s:
+        return currency(get_tenant(s, tenant_code).currency)
+
+
 def parse_price(ctx: ServerContext, tenant_code: str, typed: str) -> int:
     """A price as a person types it (``3.50``) in minor units of the shop's currency;
     more decimals than the currency has is refused, saying so."""
-    with ctx.db.read() as s:
-        code = get_tenant(s, tenant_code).currency
     try:
-        price = parse_amount(typed, currency(code).exponent)
+        price = parse_amount(typed, shop_currency(ctx, tenant_code).exponent)
     except AmountError as exc:
         raise InvalidRequest(f"Price: {exc}") from None
     return checked_price(price)

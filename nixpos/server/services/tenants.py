@@ -49,9 +49,10 @@ def checked_currency(code: str) -> str:
 def tax_rate_from_percent(percent: str) -> int:
     """``"10"`` → 1000 basis points, ``"7.25"`` → 725; exact, never rounded."""
     try:
-        rate = parse_amount(percent, 2)
-    except AmountError as exc:
-        raise InvalidRequest(f"Tax rate: {exc} Write a percent such as 10 or 7.25.") from None
+        rate = parse_amount(percent, 2)  # hundredths of a percent are basis points
+    except AmountError:
+        raise InvalidRequest(f"{percent.strip()!r} is not a tax rate: write a percent with "
+                             "at most 2 decimals, such as 10 or 7.25.") from None
     return checked_tax_rate(rate)
 
 
