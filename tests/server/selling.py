@@ -97,7 +97,7 @@ class Counter:
              **options: Any) -> dict[str, Any]:
         response = self.sell(lines, payments, **options)
         assert response.status_code == 201, response.json
-        return dict(response.json)
+        return dict(response.json or {})
 
     def approve(self, pin_of: str, action: str, detail: dict[str, Any]) -> int:
         response = self.shop.pos("POST", "override", self.till, self.token, json={

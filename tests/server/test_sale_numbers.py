@@ -30,9 +30,9 @@ def server_url(app: Flask) -> Iterator[str]:
     server.stop()
 
 
-def all_at_once(server_url: str, requests: list[tuple[str, dict[str, Any]]]
+def all_at_once(server_url: str, requests: list[tuple[dict[str, str], dict[str, Any]]]
                 ) -> list[httpx.Response]:
-    """POST every (headers' till key and token, body) at the same instant."""
+    """POST every (headers, body) at the same instant."""
     barrier = threading.Barrier(len(requests))
     answers: list[httpx.Response] = []
 
