@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace) -> ServerContext:
     config = _config(args)
-    db = Database(config.database_url)
+    db = _open(args, config.database_url)
     if not schema.is_current(db):
         raise CliError(
             f"The database {config.database_url} is not set up or is out of date. "
@@ -163,13 +163,20 @@ def _context(args: argparse.Namespace) -> ServerContext:
     return ServerContext(db=db, pin_secret=read_secret_file(config.secret_file))
 
 
+def _open(args: argparse.Namespace, url: str) -> Database:
+    """The database at ``url``, closed when the command is done (``main``)."""
+    db = Database(url)
+    args.opened = [*getattr(args, "opened", []), db]
+    return db
+
+
 def _config(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig.resolve(getattr(args, "db", None), getattr(args, "secret_file", None))
 
 
 def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
     config = _config(args)
-    schema.upgrade(Database(config.database_url))
+    schema.upgrade(_open(args, config.database_url))
     created = create_secret_file(config.secret_file)
     return {"database": config.database_url, "secret_file": str(config.secret_file),
             "secret_created": created}
@@ -351,6 +358,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         raise
+    finally:
+        for db in getattr(args, "opened", []):
+            db.dispose()
     if getattr(args, "json", False):
         print(json.dumps(result, indent=2, ensure_ascii=False))
     elif text := render(args.command, result):
