@@ -32,9 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from nixpos.core.pricing import PricingError, SaleTotals, line_nets, sale_totals, settle
 from nixpos.server.errors import (
@@ -63,7 +63,7 @@ from nixpos.server.services.context import ServerContext
 from nixpos.server.services.ending import expire_if_idle
 from nixpos.server.services.pos import find_session
 from nixpos.server.services.represent import Json
-from nixpos.server.services.sale_json import load_sales
+from nixpos.server.services.sale_json import load_sales, new_sale_json
 from nixpos.server.services.sale_request import SaleRequest
 from nixpos.server.services.tenants import get_tenant
 
@@ -104,8 +104,11 @@ def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_heade
 
         # The number last, once nothing can refuse the sale any more.
         number = _next_number(s, session.tenant_id)
-        if (found := _already(s, session.tenant_id, request.client_id, digest)) is not None:
-            return found, False  # a racing request with this client_id got there first
+        # A racing request with this client_id may have got there first. (On SQLite the
+        # whole transaction is one writer at a time, so the first look already was.)
+        if not ctx.db.is_sqlite and (found := _already(
+                s, session.tenant_id, request.client_id, digest)) is not None:
+            return found, False
         sale = Sale(
             tenant_id=session.tenant_id, number=number(), client_id=request.client_id,
             body_digest=digest, session_id=session.id, staff_id=session.staff_id,
@@ -124,19 +127,27 @@ def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_heade
             sale.discount_approval_id = approvals.sale_discount
         s.add(sale)
         s.flush()
-        _add_lines(s, sale, request, totals, products, approvals.lines)
-        s.add_all(SaleVoid(sale_id=sale.id, position=n, product_id=void.product_id,
-                           name=products[void.product_id].name, quantity=void.quantity,
-                           approval_id=approval_id)
-                  for n, (void, approval_id) in enumerate(zip(request.voided, approvals.voids,
-                                                              strict=True)))
-        s.add_all(SalePayment(sale_id=sale.id, position=n, method=p.method.value,
-                              amount=p.amount, tendered=p.tendered, change=p.change)
-                  for n, p in enumerate(payments))
+        # Lines, voids and payments as plain rows, one INSERT each: a 500-line sale stays
+        # as cheap as the ORM's bookkeeping of 500 objects would not be.
+        lines = _lines(sale, request, totals, products, approvals.lines)
+        voids = [{"sale_id": sale.id, "position": n, "product_id": void.product_id,
+                  "name": products[void.product_id].name, "quantity": void.quantity,
+                  "approval_id": approval_id}
+                 for n, (void, approval_id) in enumerate(zip(request.voided, approvals.voids,
+                                                             strict=True))]
+        paid = [{"sale_id": sale.id, "position": n, "method": p.method.value,
+                 "amount": p.amount, "tendered": p.tendered, "change": p.change}
+                for n, p in enumerate(payments)]
+        for model, rows in ((SaleLine, lines), (SaleVoid, voids), (SalePayment, paid)):
+            if rows:
+                s.execute(insert(model), rows)
+        for row, line_id in zip(lines, s.scalars(select(SaleLine.id).where(
+                SaleLine.sale_id == sale.id).order_by(SaleLine.position)), strict=True):
+            row["id"] = line_id
         _audit(s, session, sale, now)
         audit_spent(s, approvals.spent, session, now, sale_id=sale.id, sale_number=sale.number)
         s.flush()
-        return load_sales(s, Sale.id == sale.id)[0], True
+        return new_sale_json(sale, lines, voids, paid, session.staff, session.terminal), True
 
 
 def _already(s: Session, tenant_id: int, client_id: str, digest: str) -> Json | None:
@@ -166,7 +177,7 @@ def _products(s: Session, tenant_id: int, request: SaleRequest) -> dict[int, Pro
     wanted = {x.product_id for x in request.lines} | {v.product_id for v in request.voided}
     found = {p.id: p for p in s.scalars(
         select(Product).where(Product.id.in_(wanted), Product.tenant_id == tenant_id)
-        .options(selectinload(Product.category)))}
+        .options(joinedload(Product.category)))}
     sold = {x.product_id for x in request.lines}
     unknown = sorted(pid for pid in wanted
                      if pid not in found or (pid in sold and not found[pid].sellable))
@@ -246,20 +257,24 @@ def _next_number(s: Session, tenant_id: int) -> Callable[[], int]:
     return take
 
 
-def _add_lines(s: Session, sale: Sale, request: SaleRequest, totals: SaleTotals,
-               products: dict[int, Product], approval_ids: list[int | None]) -> None:
+def _lines(sale: Sale, request: SaleRequest, totals: SaleTotals,
+           products: dict[int, Product], approval_ids: list[int | None]) -> list[Json]:
+    """The sale's lines as ``sale_lines`` rows: name and price as sold, each line's net
+    after its share of the sale discount."""
     nets = line_nets([t.total for t in totals.lines], totals.sale_discount)
+    rows = []
     for n, (wanted, total, net, approval_id) in enumerate(
             zip(request.lines, totals.lines, nets, approval_ids, strict=True)):
         product = products[wanted.product_id]
         discount = wanted.discount
-        s.add(SaleLine(
-            sale_id=sale.id, position=n, product_id=product.id, name=product.name,
-            sku=product.sku, quantity=wanted.quantity, unit_price=wanted.unit_price,
-            discount_kind=discount.kind.value if discount else None,
-            discount_value=discount.value if discount else None,
-            discount_amount=total.discount, discount_approval_id=approval_id,
-            total=total.total, net=net, refunded_quantity=0, refunded_amount=0))
+        rows.append({
+            "sale_id": sale.id, "position": n, "product_id": product.id, "name": product.name,
+            "sku": product.sku, "quantity": wanted.quantity, "unit_price": wanted.unit_price,
+            "discount_kind": discount.kind.value if discount else None,
+            "discount_value": discount.value if discount else None,
+            "discount_amount": total.discount, "discount_approval_id": approval_id,
+            "total": total.total, "net": net, "refunded_quantity": 0, "refunded_amount": 0})
+    return rows
 
 
 def _audit(s: Session, session: PosSession, sale: Sale, now: datetime) -> None:
