@@ -36,9 +36,10 @@ class SellingShop:
 
     def sale_body(self, now: datetime) -> dict[str, Any]:
         """A 5-line sale (one to five of each product), paid in cash with change."""
-        lines = [{"product_id": pid, "quantity": n + 1, "unit_price": price, "discount": None}
-                 for n, (pid, price) in enumerate(self.products)]
-        total = sum(line["quantity"] * line["unit_price"] for line in lines)
+        lines: list[dict[str, Any]] = [
+            {"product_id": pid, "quantity": n + 1, "unit_price": price, "discount": None}
+            for n, (pid, price) in enumerate(self.products)]
+        total = sum((n + 1) * price for n, (_, price) in enumerate(self.products))
         return {"client_id": uuid.uuid4().hex, "lines": lines, "discount": None, "voided": [],
                 "payments": [{"method": "cash", "amount": total, "tendered": total + 100}],
                 "completed_at": now.isoformat()}

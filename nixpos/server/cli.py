@@ -202,9 +202,10 @@ def cmd_add_product(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_sales_report(args: argparse.Namespace) -> dict[str, Any]:
-    report = reports.tenant_report(_context(args), args.tenant, args.date)
+    ctx = _context(args)
+    report = reports.day_report(ctx, args.tenant, args.date)
     if args.csv:
-        report["csv"] = reports.report_csv(report)
+        report["csv"] = reports.day_csv(ctx, args.tenant, args.date)
     return report
 
 

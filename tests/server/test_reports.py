@@ -91,6 +91,23 @@ def test_filters_by_till_person_and_method(shop: Shop, day: dict[str, Any]) -> N
     assert everything["totals"]["count"] == 3
 
 
+def test_sales_come_in_pages_but_the_totals_cover_the_range(shop: Shop, day: dict[str, Any]
+                                                           ) -> None:
+    days = "from=2026-01-05&to=2026-01-06"
+    first = report(shop, day["office"], f"{days}&limit=2")
+    assert [s["number"] for s in first["sales"]] == [1, 2]
+    assert (first["offset"], first["limit"], first["next_offset"]) == (0, 2, 2)
+    rest = report(shop, day["office"], f"{days}&limit=2&offset={first['next_offset']}")
+    assert [s["number"] for s in rest["sales"]] == [3]
+    assert rest["next_offset"] is None
+    assert first["totals"] == rest["totals"] and first["totals"]["count"] == 3
+    everything = report(shop, day["office"], days)
+    assert (everything["limit"], everything["next_offset"]) == (200, None)
+    for bad in ("limit=0", "limit=1001", "offset=-1", "offset=x"):
+        refused = shop.admin("GET", f"sales?{days}&{bad}", day["office"])
+        assert refused.status_code == 400, bad
+
+
 def test_the_csv_has_exactly_the_jsons_figures(shop: Shop, day: dict[str, Any]) -> None:
     query = "from=2026-01-05&to=2026-01-06"
     data = report(shop, day["office"], query)

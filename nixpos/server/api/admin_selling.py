@@ -21,12 +21,13 @@ from nixpos.server.services.catalog import (
     Keep,
     ProductFields,
 )
-from nixpos.server.services.reports import query_from_args
+from nixpos.server.services.reports import PAGE_DEFAULT, PAGE_MAX, query_from_args
 from nixpos.server.services.represent import Json
 
 bp = Blueprint("admin_selling", __name__, url_prefix="/api/v1/admin")
 MAX_SKU = 64
 MAX_POSITION = 100_000
+MAX_OFFSET = 10_000_000
 
 
 def _fields(data: dict[str, Any], *, new: bool) -> ProductFields:
@@ -90,7 +91,9 @@ def change_category(category_id: int) -> Json:
 def sales_report() -> Json:
     office = admin()
     office.authenticate()  # a stranger learns nothing, not even which queries are wrong
-    return office.sales_report(query_from_args(request.args))
+    return office.sales_report(query_from_args(request.args),
+                               offset=body.query_int("offset", 0, 0, MAX_OFFSET),
+                               limit=body.query_int("limit", PAGE_DEFAULT, 1, PAGE_MAX))
 
 
 @bp.get("/sales.csv")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nixpos.core.money import MAX_AMOUNT
 from nixpos.core.pricing import MAX_LINES, MAX_QUANTITY, MAX_UNIT_PRICE
-from nixpos.server.api.admin_selling import MAX_POSITION, MAX_SKU
+from nixpos.server.api.admin_selling import MAX_OFFSET, MAX_POSITION, MAX_SKU
 from nixpos.server.api.openapi_kit import (
     ADMIN,
     ADMIN_ACT_ERRORS,
@@ -55,6 +55,7 @@ from nixpos.server.errors import (
 )
 from nixpos.server.models import MAX_ID
 from nixpos.server.services.catalog import MAX_CATEGORY_NAME, MAX_PRODUCT_NAME
+from nixpos.server.services.reports import PAGE_DEFAULT, PAGE_MAX
 from nixpos.server.services.sales import RECENT_MAX
 
 STAFF = ref("Staff")
@@ -116,7 +117,9 @@ SCHEMAS: dict[str, Schema] = {
                   tax_included=MONEY,
                   by_method={"type": "object", "additionalProperties": MONEY}),
     "Report": obj(
-        ["from", "to", "timezone", "currency", "sales", "totals", "by_staff", "by_terminal"],
+        ["from", "to", "timezone", "currency", "sales", "totals", "by_staff", "by_terminal",
+         "offset", "limit", "next_offset"],
+        offset=INT, limit=INT, next_offset=nullable(INT),
         **{"from": {"type": "string", "format": "date"}},
         to={"type": "string", "format": "date"}, timezone=STR, currency=ref("Currency"),
         sales=array(ref("Sale")), totals=ref("Totals"),
@@ -235,8 +238,12 @@ PATHS: dict[str, Schema] = {
         security=ADMIN, params=[id_param("category_id")],
     )},
     "/api/v1/admin/sales": {"get": op(
-        "Sales of a range of the shop's local days, with totals", (200, ref("Report")),
-        *REPORT_ERRORS, security=ADMIN, params=REPORT_PARAMS,
+        "Totals of a range of the shop's local days, and a page of its sales (oldest first)",
+        (200, ref("Report")), *REPORT_ERRORS, security=ADMIN, params=[
+            *REPORT_PARAMS,
+            query_param("offset", whole(0, MAX_OFFSET), "Sales to skip (next_offset)"),
+            query_param("limit", whole(1, PAGE_MAX), f"Sales per page (default {PAGE_DEFAULT})"),
+        ],
     )},
     "/api/v1/admin/sales.csv": {"get": op(
         "The same report as CSV, one row per sale, amounts in major units",

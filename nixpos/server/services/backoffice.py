@@ -194,16 +194,15 @@ class Admin:
         me, shop = self._seller()
         return catalog.move_category(self.ctx, shop, category_id, position, actor=me)
 
-    def sales_report(self, query: ReportQuery, *, include_sales: bool = True) -> Json:
-        return reports.sales_report(self.ctx, self._seller()[1], query,
-                                    include_sales=include_sales)
+    def sales_report(self, query: ReportQuery, *, offset: int = 0,
+                     limit: int = reports.PAGE_DEFAULT, include_sales: bool = True) -> Json:
+        """Totals (per method, person and till) of the range, and a page of its sales."""
+        return reports.sales_report(self.ctx, self._seller()[1], query, offset=offset,
+                                    limit=limit, include_sales=include_sales)
 
     def sales_csv(self, query: ReportQuery) -> tuple[str, str]:
-        """The report as CSV, and a file name for it (``sales-2026-01-05.csv``)."""
-        report = self.sales_report(query)
-        days = report["from"] if report["from"] == report["to"] else \
-            f"{report['from']}_{report['to']}"
-        return reports.report_csv(report), f"sales-{days}.csv"
+        """Every sale of the range as CSV, and a file name for it."""
+        return reports.sales_csv(self.ctx, self._seller()[1], query)
 
     def sale(self, sale_id: int) -> Json:
         """One sale with who approved what in it (its discounts, voids and refunds)."""

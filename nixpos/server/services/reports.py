@@ -17,22 +17,34 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache, partial
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from nixpos.core.money import currency, plain
 from nixpos.core.pricing import PaymentMethod
 from nixpos.server.errors import InvalidRequest
-from nixpos.server.models import MAX_ID, Sale, SalePayment, Tenant
+from nixpos.server.models import (
+    MAX_ID,
+    Refund,
+    Sale,
+    SaleLine,
+    SalePayment,
+    Staff,
+    Tenant,
+    Terminal,
+)
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.represent import Json
-from nixpos.server.services.sale_json import load_sales
+from nixpos.server.services.sale_json import AFTER_SESSION_END, OFFLINE, load_sales
 from nixpos.server.services.tenants import get_tenant
 
 MAX_DAYS = 366
+PAGE_DEFAULT, PAGE_MAX = 200, 1000  # sales per answer; the totals cover them all
 METHODS = tuple(m.value for m in PaymentMethod)
 CSV_COLUMNS = ("number", "date", "time", "till", "staff", "items", "gross", "discounts",
                "total", "tax_included", "refunded", "net", *METHODS, "flags", "sale_id")
@@ -83,78 +95,129 @@ def local_today(tenant: Tenant, now: datetime) -> date:
     return now.astimezone(ZoneInfo(tenant.timezone)).date()
 
 
+@dataclass
+class Cell:
+    """The figures of one person's sales on one till in the range — what every total
+    (the day's, a person's, a till's) adds up from. Amounts in minor units."""
+
+    staff: Json
+    terminal: Json
+    count: int = 0
+    gross: int = 0
+    discounts: int = 0
+    refunds: int = 0
+    tax_included: int = 0
+    by_method: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METHODS, 0))
+
+
+@dataclass(frozen=True)
+class _Range:
+    tenant: Tenant
+    first: date
+    last: date
+    where: list[ColumnElement[bool]]
+
+
+def _resolve(s: Session, ctx: ServerContext, tenant_code: str, query: ReportQuery) -> _Range:
+    """The shop, the local days asked for (today by default), and the conditions on sales."""
+    tenant = get_tenant(s, tenant_code)
+    zone = ZoneInfo(tenant.timezone)
+    first = query.first or local_today(tenant, ctx.now())
+    last = query.last or (first if query.first else local_today(tenant, ctx.now()))
+    if last < first:
+        raise InvalidRequest("'to' is before 'from': give the first day, then the last.")
+    if (last - first).days >= MAX_DAYS:
+        raise InvalidRequest(f"A report covers at most {MAX_DAYS} days; ask for a "
+                             "shorter range.")
+    start = datetime.combine(first, time(), zone).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
+    where: list[ColumnElement[bool]] = [
+        Sale.tenant_id == tenant.id, Sale.completed_at >= start, Sale.completed_at < end]
+    if query.terminal_id is not None:
+        where.append(Sale.terminal_id == query.terminal_id)
+    if query.staff_id is not None:
+        where.append(Sale.staff_id == query.staff_id)
+    if query.method is not None:
+        paid = aliased(SalePayment)  # its own name: the totals join sale_payments as well
+        where.append(exists().where(paid.sale_id == Sale.id, paid.method == query.method))
+    return _Range(tenant, first, last, where)
+
+
+def _cells(s: Session, where: list[ColumnElement[bool]]) -> list[Cell]:
+    """Sums by person and till, computed by the database: three grouped queries whatever
+    the number of sales (SPEC §5: a day of 10,000 in under 500 ms)."""
+    cells: dict[tuple[int, int], Cell] = {}
+    for row in s.execute(
+            select(Sale.staff_id, Staff.name, Staff.role, Sale.terminal_id, Terminal.name,
+                   func.count(), func.sum(Sale.gross), func.sum(Sale.discount_total),
+                   func.sum(Sale.refunded), func.sum(Sale.tax_included))
+            .join(Staff, Staff.id == Sale.staff_id).join(Terminal, Terminal.id == Sale.terminal_id)
+            .where(*where)
+            .group_by(Sale.staff_id, Staff.name, Staff.role, Sale.terminal_id, Terminal.name)):
+        cells[row[0], row[3]] = Cell(
+            staff={"id": row[0], "name": row[1], "role": row[2]},
+            terminal={"id": row[3], "name": row[4]}, count=row[5], gross=int(row[6]),
+            discounts=int(row[7]), refunds=int(row[8]), tax_included=int(row[9]))
+    for sign, table in ((1, SalePayment), (-1, Refund)):  # payments less refunds
+        for staff_id, terminal_id, method, amount in s.execute(
+                select(Sale.staff_id, Sale.terminal_id, table.method, func.sum(table.amount))
+                .select_from(table).join(Sale, Sale.id == table.sale_id).where(*where)
+                .group_by(Sale.staff_id, Sale.terminal_id, table.method)):
+            cells[staff_id, terminal_id].by_method[method] += sign * int(amount)
+    return list(cells.values())
+
+
 def sales_report(ctx: ServerContext, tenant_code: str, query: ReportQuery, *,
-                 include_sales: bool = True) -> Json:
-    """The report: ``sales`` (``Sale`` JSON, oldest first; left out unless
-    ``include_sales``), ``totals``, ``by_staff``, ``by_terminal``, and the range read."""
+                 offset: int = 0, limit: int = PAGE_DEFAULT, include_sales: bool = True
+                 ) -> Json:
+    """The report: ``totals``, ``by_staff`` and ``by_terminal`` over every sale of the
+    range, and ``sales``: ``limit`` of them from ``offset`` as ``Sale`` JSON, oldest first
+    (``next_offset`` names the next page; left out unless ``include_sales``)."""
     with ctx.db.read() as s:
-        tenant = get_tenant(s, tenant_code)
-        zone = ZoneInfo(tenant.timezone)
-        first = query.first or local_today(tenant, ctx.now())
-        last = query.last or (first if query.first else local_today(tenant, ctx.now()))
-        if last < first:
-            raise InvalidRequest("'to' is before 'from': give the first day, then the last.")
-        if (last - first).days >= MAX_DAYS:
-            raise InvalidRequest(f"A report covers at most {MAX_DAYS} days; ask for a "
-                                 "shorter range.")
-        start = datetime.combine(first, time(), zone).astimezone(UTC)
-        end = datetime.combine(last + timedelta(days=1), time(), zone).astimezone(UTC)
-        where = [Sale.tenant_id == tenant.id, Sale.completed_at >= start,
-                 Sale.completed_at < end]
-        if query.terminal_id is not None:
-            where.append(Sale.terminal_id == query.terminal_id)
-        if query.staff_id is not None:
-            where.append(Sale.staff_id == query.staff_id)
-        if query.method is not None:
-            where.append(exists().where(SalePayment.sale_id == Sale.id,
-                                        SalePayment.method == query.method))
-        sales = load_sales(s, *where, order_by=[Sale.completed_at, Sale.id])
-        money = currency(tenant.currency)
+        scope = _resolve(s, ctx, tenant_code, query)
+        cells = _cells(s, scope.where)
+        totals = _sum(cells)
         report: Json = {
-            "from": first.isoformat(), "to": last.isoformat(), "timezone": tenant.timezone,
-            "currency": money.to_json(),
-            "totals": _sum(sales),
-            "by_staff": _grouped(sales, "staff"),
-            "by_terminal": _grouped(sales, "terminal"),
+            "from": scope.first.isoformat(), "to": scope.last.isoformat(),
+            "timezone": scope.tenant.timezone,
+            "currency": currency(scope.tenant.currency).to_json(),
+            "totals": totals,
+            "by_staff": _grouped(cells, "staff"),
+            "by_terminal": _grouped(cells, "terminal"),
         }
         if include_sales:
-            report["sales"] = sales
+            report["sales"] = load_sales(s, *scope.where, order_by=[Sale.completed_at, Sale.id],
+                                         limit=limit, offset=offset)
+            more = offset + limit < totals["count"]
+            report |= {"offset": offset, "limit": limit,
+                       "next_offset": offset + limit if more else None}
         return report
 
 
-def _by_method(sale: Json) -> dict[str, int]:
-    """What the sale brought in per method: payments less refunds."""
-    amounts = dict.fromkeys(METHODS, 0)
-    for payment in sale["payments"]:
-        amounts[payment["method"]] += payment["amount"]
-    for refund in sale["refunds"]:
-        amounts[refund["method"]] -= refund["amount"]
-    return amounts
-
-
-def _sum(sales: Iterable[Json]) -> Json:
+def _sum(cells: Iterable[Cell]) -> Json:
     count = gross = discounts = refunds = tax = 0
     by_method = dict.fromkeys(METHODS, 0)
-    for sale in sales:
-        count += 1
-        gross += sale["gross"]
-        discounts += sale["discount_total"]
-        refunds += sale["refunded"]
-        tax += sale["tax_included"]
-        for method, amount in _by_method(sale).items():
+    for cell in cells:
+        count += cell.count
+        gross += cell.gross
+        discounts += cell.discounts
+        refunds += cell.refunds
+        tax += cell.tax_included
+        for method, amount in cell.by_method.items():
             by_method[method] += amount
     return {"count": count, "gross": gross, "discounts": discounts, "refunds": refunds,
             "net": gross - discounts - refunds, "tax_included": tax,
             "by_method": {m: a for m, a in by_method.items() if a}}
 
 
-def _grouped(sales: list[Json], key: str) -> list[Json]:
+def _grouped(cells: list[Cell], key: str) -> list[Json]:
     """Totals per person or per till, by name."""
-    groups: dict[int, list[Json]] = {}
+    groups: dict[int, list[Cell]] = {}
     who: dict[int, Json] = {}
-    for sale in sales:
-        groups.setdefault(sale[key]["id"], []).append(sale)
-        who[sale[key]["id"]] = sale[key]
+    for cell in cells:
+        whom = cell.staff if key == "staff" else cell.terminal
+        groups.setdefault(whom["id"], []).append(cell)
+        who[whom["id"]] = whom
     return [{key: who[k], **_sum(group)}
             for k, group in sorted(groups.items(), key=lambda kv: who[kv[0]]["name"])]
 
@@ -162,28 +225,53 @@ def _grouped(sales: list[Json], key: str) -> list[Json]:
 # -- CSV ----------------------------------------------------------------------------------
 
 
-def report_csv(report: Json) -> str:
-    """One row per sale, amounts as plain decimals in major units ("3.50"), local date
-    and time: the same figures as the report's JSON."""
-    exponent = report["currency"]["exponent"]
-    zone = ZoneInfo(report["timezone"])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for sale in report["sales"]:
-        local = datetime.fromisoformat(sale["completed_at"]).astimezone(zone)
-        total = sale["total"]
-        methods = _by_method(sale)
-        writer.writerow([
-            sale["number"], local.date().isoformat(), local.strftime("%H:%M:%S"),
-            _cell(sale["terminal"]["name"]), _cell(sale["staff"]["name"]),
-            sum(line["quantity"] for line in sale["lines"]),
-            *(plain(amount, exponent) for amount in (
-                sale["gross"], sale["discount_total"], total, sale["tax_included"],
-                sale["refunded"], total - sale["refunded"], *methods.values())),
-            " ".join(sale["flags"]), sale["id"],
-        ])
-    return out.getvalue()
+def sales_csv(ctx: ServerContext, tenant_code: str, query: ReportQuery) -> tuple[str, str]:
+    """Every sale of the range as CSV, one row each, amounts as plain decimals in major
+    units ("3.50") and local date and time — the figures the report's totals add up —
+    and a file name for it (``sales-2026-01-05.csv``)."""
+    with ctx.db.read() as s:
+        scope = _resolve(s, ctx, tenant_code, query)
+        db = s.connection()  # plain rows: the ORM's result machinery doubles the time
+        exponent = currency(scope.tenant.currency).exponent
+        zone = ZoneInfo(scope.tenant.timezone)
+        ids = select(Sale.id).where(*scope.where)
+        items = {sale_id: int(units) for sale_id, units in db.execute(
+            select(SaleLine.sale_id, func.sum(SaleLine.quantity))
+            .where(SaleLine.sale_id.in_(ids)).group_by(SaleLine.sale_id))}
+        methods: dict[int, dict[str, int]] = {}
+        for sign, table in ((1, SalePayment), (-1, Refund)):  # payments less refunds
+            for sale_id, method, amount in db.execute(
+                    select(table.sale_id, table.method, func.sum(table.amount))
+                    .where(table.sale_id.in_(ids)).group_by(table.sale_id, table.method)):
+                per_sale = methods.setdefault(sale_id, dict.fromkeys(METHODS, 0))
+                per_sale[method] += sign * int(amount)
+        nothing = dict.fromkeys(METHODS, 0)
+        # A café's amounts repeat all day: format each once.
+        amount_text = cache(partial(plain, exponent=exponent))
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for (sale_id, number, completed_at, staff, till, gross, discounts, total, tax, refunded,
+             late, offline) in db.execute(
+                select(Sale.id, Sale.number, Sale.completed_at, Staff.name, Terminal.name,
+                       Sale.gross, Sale.discount_total, Sale.total, Sale.tax_included,
+                       Sale.refunded, Sale.after_session_end, Sale.offline)
+                .join(Staff, Staff.id == Sale.staff_id)
+                .join(Terminal, Terminal.id == Sale.terminal_id)
+                .where(*scope.where).order_by(Sale.completed_at, Sale.id)):
+            local = completed_at.astimezone(zone).isoformat(sep=" ", timespec="seconds")
+            flags = [flag for flag, on in ((AFTER_SESSION_END, late), (OFFLINE, offline)) if on]
+            writer.writerow([
+                number, local[:10], local[11:19], _cell(till), _cell(staff),
+                items.get(sale_id, 0),
+                *(amount_text(amount) for amount in (
+                    gross, discounts, total, tax, refunded, total - refunded,
+                    *methods.get(sale_id, nothing).values())),
+                " ".join(flags), sale_id,
+            ])
+    days = scope.first.isoformat() if scope.first == scope.last else \
+        f"{scope.first.isoformat()}_{scope.last.isoformat()}"
+    return out.getvalue(), f"sales-{days}.csv"
 
 
 def _cell(text: str) -> str:
@@ -191,7 +279,12 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def tenant_report(ctx: ServerContext, tenant_code: str, day: date | None) -> Json:
-    """One local day of the shop (today if None), for ``nixpos-server sales-report``."""
-    return sales_report(ctx, tenant_code, ReportQuery(first=day, last=day))
+def day_report(ctx: ServerContext, tenant_code: str, day: date | None) -> Json:
+    """One local day of the shop (today if None): totals only, for
+    ``nixpos-server sales-report``."""
+    return sales_report(ctx, tenant_code, ReportQuery(first=day, last=day),
+                        include_sales=False)
 
+
+def day_csv(ctx: ServerContext, tenant_code: str, day: date | None) -> str:
+    return sales_csv(ctx, tenant_code, ReportQuery(first=day, last=day))[0]
