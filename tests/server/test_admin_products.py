@@ -40,6 +40,10 @@ def test_a_manager_adds_a_product_and_its_category_appears(shop: Shop, office: s
     assert tea["category_id"] == product["category_id"]
     plain = add(shop, office, name="Water", price=0).json
     assert (plain["category"], plain["sku"]) == (None, None)
+    first = add(shop, office, name="Espresso", price=250, category="Coffee", position=1).json
+    listed = shop.admin("GET", "products", office).json["products"]
+    assert [p["name"] for p in listed] == ["Espresso", "Latte", "Tea", "Water"]
+    assert first["position"] == 1
 
 
 def test_skus_are_unique_in_a_shop_whatever_their_case(shop: Shop, office: str) -> None:

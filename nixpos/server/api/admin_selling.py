@@ -65,7 +65,8 @@ def signed_in() -> Admin:
 @bp.post("/products")
 def add_product() -> tuple[Json, int]:
     office = signed_in()
-    return office.add_product(_fields(body.json_object(), new=True)), 201
+    data = body.json_object()
+    return office.add_product(_fields(data, new=True), position=_position(data)), 201
 
 
 @bp.patch("/products/<int:product_id>")

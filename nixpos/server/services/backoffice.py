@@ -166,9 +166,9 @@ class Admin:
         """A price typed in the shop's currency ("3.50") in minor units; refuses "3.505"."""
         return catalog.parse_price(self.ctx, self._seller()[1], typed)
 
-    def add_product(self, fields: ProductFields) -> Json:
+    def add_product(self, fields: ProductFields, *, position: int | None = None) -> Json:
         me, shop = self._seller()
-        return catalog.add_product(self.ctx, shop, fields, actor=me)
+        return catalog.add_product(self.ctx, shop, fields, position=position, actor=me)
 
     def update_product(self, product_id: int, fields: ProductFields, *,
                        position: int | None = None) -> Json:

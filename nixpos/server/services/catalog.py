@@ -177,7 +177,8 @@ def checked_price(price: int) -> int:
 
 
 def add_product(ctx: ServerContext, tenant_code: str, fields: ProductFields, *,
-                actor: Staff | None = None) -> Json:
+                position: int | None = None, actor: Staff | None = None) -> Json:
+    """A new product, last in its category unless ``position`` (1 = first) says where."""
     if isinstance(fields.name, Keep) or isinstance(fields.price, Keep):
         raise InvalidRequest("A new product needs a name and a price.")
     with ctx.db.write() as s:
@@ -187,6 +188,8 @@ def add_product(ctx: ServerContext, tenant_code: str, fields: ProductFields, *,
         changes = _apply(s, tenant, product, fields)  # before it is added: no half flush
         s.add(product)
         _flush_checking_sku(s)
+        if position is not None:
+            _move_product(s, tenant, product, position)
         tenant.catalog_version += 1
         audit.record(s, tenant_id=tenant.id, at=ctx.now(), kind=audit.AuditKind.PRODUCT_ADDED,
                      actor=actor, product_id=product.id, **changes)
