@@ -28,7 +28,6 @@ other's sale.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -103,14 +102,16 @@ def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_heade
         expire_if_idle(s, session, now)  # an idle lock during payment ends it now
 
         # The number last, once nothing can refuse the sale any more.
-        number = _next_number(s, session.tenant_id)
+        counter = _locked_counter(s, session.tenant_id)
         # A racing request with this client_id may have got there first. (On SQLite the
         # whole transaction is one writer at a time, so the first look already was.)
         if not ctx.db.is_sqlite and (found := _already(
                 s, session.tenant_id, request.client_id, digest)) is not None:
             return found, False
+        counter.last_number += 1
         sale = Sale(
-            tenant_id=session.tenant_id, number=number(), client_id=request.client_id,
+            tenant_id=session.tenant_id, number=counter.last_number,
+            client_id=request.client_id,
             body_digest=digest, session_id=session.id, staff_id=session.staff_id,
             terminal_id=session.terminal_id, gross=totals.gross, subtotal=totals.subtotal,
             discount_amount=totals.sale_discount, discount_total=totals.discount_total,
@@ -127,8 +128,8 @@ def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_heade
             sale.discount_approval_id = approvals.sale_discount
         s.add(sale)
         s.flush()
-        # Lines, voids and payments as plain rows, one INSERT each: a 500-line sale stays
-        # as cheap as the ORM's bookkeeping of 500 objects would not be.
+        # Lines, voids and payments as plain rows, one INSERT each: the ORM's bookkeeping
+        # of an object per line would cost more than the SQL.
         lines = _lines(sale, request, totals, products, approvals.lines)
         voids = [{"sale_id": sale.id, "position": n, "product_id": void.product_id,
                   "name": products[void.product_id].name, "quantity": void.quantity,
@@ -241,20 +242,14 @@ def _spend_approvals(s: Session, session: PosSession, request: SaleRequest,
     return approved
 
 
-def _next_number(s: Session, tenant_id: int) -> Callable[[], int]:
-    """Lock the shop's counter (held until the sale commits); calling the result takes
-    the next number."""
+def _locked_counter(s: Session, tenant_id: int) -> SaleCounter:
+    """The shop's sale counter, row-locked until the sale commits or rolls back."""
     counter = s.get(SaleCounter, tenant_id, with_for_update=True)
-    if counter is None:  # a shop made before counters existed
+    if counter is None:  # a shop whose row went missing: carry on from its last sale
         last = s.scalar(select(func.max(Sale.number)).where(Sale.tenant_id == tenant_id))
         counter = SaleCounter(tenant_id=tenant_id, last_number=last or 0)
         s.add(counter)
-
-    def take() -> int:
-        counter.last_number += 1
-        return counter.last_number
-
-    return take
+    return counter
 
 
 def _lines(sale: Sale, request: SaleRequest, totals: SaleTotals,
