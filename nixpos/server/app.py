@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from nixpos.core.clock import Clock, SystemClock
-from nixpos.server.api import admin, errors, openapi, pos, terminals
+from nixpos.server.api import admin, admin_selling, errors, openapi, pos, selling, terminals
 from nixpos.server.api.context import EXTENSION
 from nixpos.server.config import ServerConfig
 from nixpos.server.db import Database
@@ -47,7 +47,8 @@ def create_app(
     app.extensions[EXTENSION] = ctx
     # Signs Flask's own cookie (the back office's one-time notices), keyed off the secret.
     app.secret_key = hmac.new(ctx.pin_secret, b"nixpos flask cookie", hashlib.sha256).digest()
-    for blueprint in (terminals.bp, pos.bp, admin.bp, openapi.bp, views.bp):
+    for blueprint in (terminals.bp, pos.bp, selling.bp, admin.bp, admin_selling.bp,
+                      openapi.bp, views.bp):
         app.register_blueprint(blueprint)
     errors.install(app)
     _install_access_log(app)

@@ -12,15 +12,18 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from nixpos import __version__
+from nixpos.core.money import format_money
 from nixpos.server import schema
 from nixpos.server.config import ServerConfig
 from nixpos.server.db import Database, DatabaseUrlError
 from nixpos.server.errors import NixposError
 from nixpos.server.security import SecretFileError, create_secret_file, read_secret_file
-from nixpos.server.services import demo, staff, tenants, terminals
+from nixpos.server.services import catalog, demo, reports, staff, tenants, terminals
+from nixpos.server.services.catalog import ProductFields
 from nixpos.server.services.context import ServerContext
 from nixpos.server.serving import ServeOptions
 
@@ -29,6 +32,15 @@ log = logging.getLogger("nixpos.server")
 
 class CliError(Exception):
     """A problem the person at the keyboard can fix; printed without a traceback."""
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text) != 10:  # fromisoformat also takes 20260105
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-05") from None
 
 
 def _positive(text: str) -> int:
@@ -65,6 +77,28 @@ def build_parser() -> argparse.ArgumentParser:
     add_tenant = command("add-tenant", "Create a shop.")
     add_tenant.add_argument("--code", required=True, help="short code, e.g. lumiere-coffee")
     add_tenant.add_argument("--name", required=True, help="display name, e.g. 'Lumière Coffee'")
+    add_tenant.add_argument("--currency", default="USD", metavar="CODE",
+                            help="ISO 4217 currency of its prices (default: %(default)s)")
+    add_tenant.add_argument("--tax-rate", default="0", metavar="PERCENT",
+                            help="tax included in prices, e.g. 10 or 7.25 (default: 0)")
+    add_tenant.add_argument("--timezone", default="UTC", metavar="ZONE",
+                            help="IANA time zone that decides a sale's day, e.g. "
+                                 "Asia/Phnom_Penh (default: %(default)s)")
+
+    product = command("add-product", "Add a product to a shop's menu.")
+    product.add_argument("--tenant", required=True, metavar="CODE")
+    product.add_argument("--name", required=True)
+    product.add_argument("--price", required=True, metavar="AMOUNT",
+                         help="in the shop's currency, tax included, e.g. 3.50")
+    product.add_argument("--category", metavar="NAME", help="created if new, e.g. Coffee")
+    product.add_argument("--sku", help="code or barcode, unique in the shop, e.g. LAT-01")
+
+    report = command("sales-report", "Print a day's sales totals (as the back office shows).")
+    report.add_argument("--tenant", required=True, metavar="CODE")
+    report.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                        help="the shop's local day (default: today in its time zone)")
+    report.add_argument("--csv", action="store_true",
+                        help="one line per sale, as the back office's CSV download")
 
     add_staff = command("add-staff", "Add a person to a shop and print their PIN.")
     add_staff.add_argument("--tenant", required=True, metavar="CODE")
@@ -120,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _context(args: argparse.Namespace) -> ServerContext:
     config = _config(args)
-    db = Database(config.database_url)
+    db = _open(args, config.database_url)
     if not schema.is_current(db):
         raise CliError(
             f"The database {config.database_url} is not set up or is out of date. "
@@ -129,13 +163,20 @@ def _context(args: argparse.Namespace) -> ServerContext:
     return ServerContext(db=db, pin_secret=read_secret_file(config.secret_file))
 
 
+def _open(args: argparse.Namespace, url: str) -> Database:
+    """The database at ``url``, closed when the command is done (``main``)."""
+    db = Database(url)
+    args.opened = [*getattr(args, "opened", []), db]
+    return db
+
+
 def _config(args: argparse.Namespace) -> ServerConfig:
     return ServerConfig.resolve(getattr(args, "db", None), getattr(args, "secret_file", None))
 
 
 def cmd_init(args: argparse.Namespace) -> dict[str, Any]:
     config = _config(args)
-    schema.upgrade(Database(config.database_url))
+    schema.upgrade(_open(args, config.database_url))
     created = create_secret_file(config.secret_file)
     return {"database": config.database_url, "secret_file": str(config.secret_file),
             "secret_created": created}
@@ -146,7 +187,26 @@ def cmd_demo(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_add_tenant(args: argparse.Namespace) -> dict[str, Any]:
-    return tenants.add_tenant(_context(args), args.code, args.name)
+    return tenants.add_tenant(_context(args), args.code, args.name,
+                              currency_code=args.currency,
+                              tax_rate_bp=tenants.tax_rate_from_percent(args.tax_rate),
+                              timezone=args.timezone)
+
+
+def cmd_add_product(args: argparse.Namespace) -> dict[str, Any]:
+    ctx = _context(args)
+    fields = ProductFields(name=args.name, price=catalog.parse_price(ctx, args.tenant, args.price),
+                           category=args.category, sku=args.sku)
+    money = catalog.shop_currency(ctx, args.tenant)
+    return catalog.add_product(ctx, args.tenant, fields) | {"currency": money.to_json()}
+
+
+def cmd_sales_report(args: argparse.Namespace) -> dict[str, Any]:
+    ctx = _context(args)
+    report = reports.day_report(ctx, args.tenant, args.date)
+    if args.csv:
+        report["csv"] = reports.day_csv(ctx, args.tenant, args.date)
+    return report
 
 
 def till_names(terminals: str, exact: list[str]) -> list[str] | None:
@@ -210,6 +270,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "add-tenant": cmd_add_tenant,
+    "add-product": cmd_add_product,
+    "sales-report": cmd_sales_report,
     "add-staff": cmd_add_staff,
     "enrollment-code": cmd_enrollment_code,
     "set-policy": cmd_set_policy,
@@ -232,11 +294,23 @@ def render(command: str, result: dict[str, Any]) -> str:
             lines.append(f"  {person['name']:<12} {person['role']:<8} PIN {person['pin']}{login}")
         lines += ["", "Enrollment codes (valid 10 minutes):"]
         lines += [f"  {c['terminal']}: {c['code']}" for c in result["enrollment_codes"]]
+        menu = result["menu"]
+        lines += ["", f"Menu: {menu['products']} products in {menu['categories']} categories "
+                      f"({menu['currency']}, {menu['tax_rate_bp'] / 100:g} % tax included, "
+                      f"{menu['timezone']})"]
         return "\n".join(lines)
     if command == "add-staff":
         return f"Added {result['name']} ({result['role']}). PIN: {result['pin']} (shown only now)"
     if command == "add-tenant":
-        return f"Created shop {result['name']} ({result['code']})."
+        return (f"Created shop {result['name']} ({result['code']}): {result['currency']}, "
+                f"{result['tax_rate_bp'] / 100:g} % tax included, {result['timezone']}.")
+    if command == "add-product":
+        price = format_money(result["price"], result["currency"]["code"],
+                             result["currency"]["exponent"])
+        return (f"Added {result['name']} ({result['sku'] or 'no SKU'}) at {price}"
+                f"{' in ' + result['category'] if result['category'] else ''}.")
+    if command == "sales-report":
+        return result["csv"].rstrip("\r\n") if "csv" in result else report_text(result)
     if command == "enrollment-code":
         created = " (new till)" if result["created"] else ""
         return (f"Enrollment code for {result['terminal']['name']}{created}: {result['code']}\n"
@@ -244,6 +318,30 @@ def render(command: str, result: dict[str, Any]) -> str:
     if command == "set-policy":
         return "Policy now: " + ", ".join(f"{k}={v}" for k, v in result.items())
     return ""
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """A sales report for a person: the totals, by method, by person and by till."""
+    money = report["currency"]
+
+    def amount(minor: int) -> str:
+        return format_money(minor, money["code"], money["exponent"])
+
+    def summary(totals: dict[str, Any]) -> str:
+        return (f"{totals['count']} sales, gross {amount(totals['gross'])}, discounts "
+                f"{amount(totals['discounts'])}, refunds {amount(totals['refunds'])}, "
+                f"net {amount(totals['net'])}")
+
+    days = report["from"] if report["from"] == report["to"] else \
+        f"{report['from']} to {report['to']}"
+    totals = report["totals"]
+    lines = [f"Sales on {days} ({report['timezone']})", f"  {summary(totals)}"]
+    if totals["by_method"]:
+        lines.append("  by method: " + ", ".join(
+            f"{method} {amount(value)}" for method, value in totals["by_method"].items()))
+    lines += [f"  {row['staff']['name']}: {summary(row)}" for row in report["by_staff"]]
+    lines += [f"  {row['terminal']['name']}: {summary(row)}" for row in report["by_terminal"]]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -261,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         raise
+    finally:
+        for db in getattr(args, "opened", []):
+            db.dispose()
     if getattr(args, "json", False):
         print(json.dumps(result, indent=2, ensure_ascii=False))
     elif text := render(args.command, result):

@@ -179,6 +179,54 @@ class ApprovalInvalid(NixposError):
     message = "That approval is unknown, used, expired or for another action. Ask again."
 
 
+# -- selling (SPEC §6) ------------------------------------------------------------------
+
+
+class ApprovalRequired(NixposError):
+    code = "approval_required"
+    status = 403
+    message = "A cashier needs a manager's approval for this. Ask a manager, then send again."
+
+
+class UnknownProduct(NixposError):
+    code = "unknown_product"
+    status = 404
+    message = "A product in this sale is not sold here (any more). Refresh the catalog."
+
+
+class PriceChanged(NixposError):
+    """Carries ``products``: the current Product of every line whose price moved."""
+
+    code = "price_changed"
+    status = 409
+    message = "Prices changed since the till loaded them. Check the new total, then send again."
+
+
+class PaymentMismatch(NixposError):
+    code = "payment_mismatch"
+    status = 422
+    message = "The payments do not pay the total exactly."
+
+
+class DuplicateClientId(NixposError):
+    code = "duplicate_client_id"
+    status = 409
+    message = ("Another request already used this client_id with a different body. "
+               "Make a new client_id for a new sale or refund.")
+
+
+class OverRefund(NixposError):
+    code = "over_refund"
+    status = 409
+    message = "That is more than is left to refund of this sale."
+
+
+class DuplicateSku(NixposError):
+    code = "duplicate_sku"
+    status = 409
+    message = "Another product already has this SKU. Choose another SKU."
+
+
 # -- what the HTTP layer itself refuses -------------------------------------------------
 
 
@@ -216,3 +264,12 @@ class ServerError(NixposError):
     code = "server_error"
     status = 500
     message = "Something went wrong on the server. It has been logged; try again."
+
+
+def for_code(code: str, message: str) -> NixposError:
+    """The error whose wire code is ``code``, saying ``message`` (``core.pricing`` names
+    its refusals by code: ``payment_mismatch``, ``over_refund``, ``invalid_request``)."""
+    for kind in (PaymentMismatch, OverRefund, InvalidRequest):
+        if kind.code == code:
+            return kind(message)
+    return InvalidRequest(message)

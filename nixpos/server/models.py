@@ -21,11 +21,13 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from nixpos.core.money import DEFAULT_CURRENCY
 from nixpos.core.pins import DEFAULT_PIN_LENGTH
 from nixpos.core.policy import (
     DEFAULT_IDLE_TIMEOUT_S,
@@ -74,6 +76,14 @@ class Tenant(Base):
     pos_single_session: Mapped[bool] = mapped_column(Boolean, default=True)
     web_single_session: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Money (SPEC §6): ISO 4217 code, tax inside prices in basis points, and the IANA
+    # zone that decides which day a sale belongs to in reports.
+    currency: Mapped[str] = mapped_column(String(3), default=DEFAULT_CURRENCY,
+                                          server_default=DEFAULT_CURRENCY)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # Goes up with every change a till's catalog shows (its ETag).
+    catalog_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     @property
     def policy(self) -> Policy:
@@ -221,8 +231,11 @@ class Approval(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # When a sale or refund spent it: from then on nothing else can.
+    consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     approved_by: Mapped[Staff] = relationship()
+    session: Mapped[PosSession] = relationship()
 
 
 class AuditEvent(Base):
@@ -241,3 +254,172 @@ class AuditEvent(Base):
     actor: Mapped[Staff | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[Staff | None] = relationship(foreign_keys=[subject_id])
     terminal: Mapped[Terminal | None] = relationship()
+
+
+# -- selling (SPEC §6) ------------------------------------------------------------------
+
+
+class SaleCounter(Base):
+    """The last sale number of a shop: taken under a row lock in the sale's own
+    transaction, so numbers run 1, 2, 3… with no gap and no repeat."""
+
+    __tablename__ = "sale_counters"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="uq_category_tenant_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        # SKUs are unique per shop whatever their case: a scanner's code finds one product.
+        Index("uq_products_tenant_sku", "tenant_id", text("lower(sku)"), unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), index=True)
+    sku: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("categories.id"), nullable=True)
+    price: Mapped[int] = mapped_column(Integer)  # minor units, tax included
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    category: Mapped[Category | None] = relationship()
+
+    @property
+    def sellable(self) -> bool:
+        return self.active and (self.category is None or self.category.active)
+
+
+class Sale(Base):
+    """A paid sale as the server recomputed it; amounts in minor units."""
+
+    __tablename__ = "sales"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "client_id", name="uq_sales_tenant_client_id"),
+        UniqueConstraint("tenant_id", "number", name="uq_sales_tenant_number"),
+        Index("ix_sales_terminal_newest", "terminal_id", "id"),  # the till's recent sales
+        Index("ix_sales_tenant_completed", "tenant_id", "completed_at"),  # reports by day
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[str] = mapped_column(String(64))
+    body_digest: Mapped[str] = mapped_column(String(64))  # tells a retry from a new body
+    session_id: Mapped[int] = mapped_column(ForeignKey("pos_sessions.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    gross: Mapped[int] = mapped_column(Integer)
+    subtotal: Mapped[int] = mapped_column(Integer)
+    discount_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    discount_value: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    discount_amount: Mapped[int] = mapped_column(Integer, default=0)
+    discount_approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"),
+                                                             nullable=True)
+    discount_total: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    tax_included: Mapped[int] = mapped_column(Integer)
+    change: Mapped[int] = mapped_column(Integer, default=0)
+    refunded: Mapped[int] = mapped_column(Integer, default=0)
+    after_session_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.position")
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    name: Mapped[str] = mapped_column(String(200))  # as sold
+    sku: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)  # as sold
+    discount_kind: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    discount_value: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    discount_amount: Mapped[int] = mapped_column(Integer, default=0)
+    discount_approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"),
+                                                             nullable=True)
+    total: Mapped[int] = mapped_column(Integer)
+    # The total less this line's share of the sale discount: what refunds return.
+    net: Mapped[int] = mapped_column(Integer)
+    refunded_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SaleVoid(Base):
+    """Units rung up and taken off again before payment."""
+
+    __tablename__ = "sale_voids"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"), nullable=True)
+
+
+class SalePayment(Base):
+    __tablename__ = "sale_payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Integer)
+    tendered: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    change: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "client_id", name="uq_refunds_tenant_client_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    body_digest: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[int] = mapped_column(ForeignKey("pos_sessions.id"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    approval_id: Mapped[int | None] = mapped_column(ForeignKey("approvals.id"), nullable=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    method: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RefundLine(Base):
+    __tablename__ = "refund_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    refund_id: Mapped[int] = mapped_column(ForeignKey("refunds.id"), index=True)
+    sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)

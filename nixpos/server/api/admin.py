@@ -6,7 +6,6 @@ from flask import Blueprint, request
 
 from nixpos.server.api import body
 from nixpos.server.api.context import server
-from nixpos.server.errors import InvalidRequest
 from nixpos.server.limits import AUDIT_PAGE_MAX
 from nixpos.server.models import MAX_ID
 from nixpos.server.services import web_sessions
@@ -65,18 +64,9 @@ def terminals() -> Json:
 def audit_log() -> Json:
     office = admin()
     office.authenticate()  # a stranger learns nothing, not even which queries are wrong
-    limit = _int_arg("limit", 100, 1, AUDIT_PAGE_MAX)
-    before = _int_arg("before", 0, 1, MAX_ID) if "before" in request.args else None
+    limit = body.query_int("limit", 100, 1, AUDIT_PAGE_MAX)
+    before = body.query_int("before", 0, 1, MAX_ID) if "before" in request.args else None
     return office.audit_log(limit, before)
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise InvalidRequest(f"Query parameter {name!r} must be a whole number {low}–{high}.")
-    return int(raw)
 
 
 @bp.post("/pos-sessions/<int:session_id>/end")

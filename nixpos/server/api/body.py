@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import request
@@ -118,6 +120,90 @@ def obj(body: dict[str, Any], name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidRequest(f"Field {name!r} must be a JSON object.")
     return value
+
+
+def integer(body: dict[str, Any], name: str, *, low: int, high: int,
+            label: str | None = None) -> int:
+    """A whole JSON number within ``low``–``high``: never a decimal, a string or a bool
+    (``1.0``, ``"1"`` and ``true`` are refused, so no amount is ever guessed)."""
+    value = body.get(name)
+    label = label or name
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequest(f"Field {label!r} is required and must be a whole number "
+                             f"from {low} to {high}, not text or a decimal.")
+    if not low <= value <= high:
+        raise InvalidRequest(f"Field {label!r} must be from {low} to {high}; it is {value}.")
+    return value
+
+
+def optional_integer(body: dict[str, Any], name: str, *, low: int, high: int,
+                     label: str | None = None) -> int | None:
+    if body.get(name) is None:
+        return None
+    return integer(body, name, low=low, high=high, label=label)
+
+
+def objects(body: dict[str, Any], name: str, *, max_items: int, required: bool = False,
+            label: str | None = None) -> list[dict[str, Any]]:
+    """A JSON array of objects, at most ``max_items`` long (missing is ``[]`` unless
+    ``required``, when it must also hold at least one)."""
+    label = label or name
+    value = body.get(name)
+    if value is None and not required:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InvalidRequest(f"Field {label!r} is required and must be an array of objects."
+                             if required else f"Field {label!r} must be an array of objects.")
+    if required and not value:
+        raise InvalidRequest(f"Field {label!r} needs at least one item.")
+    if len(value) > max_items:
+        raise InvalidRequest(f"Field {label!r} can hold at most {max_items} items.")
+    return value
+
+
+def optional_obj(body: dict[str, Any], name: str, label: str | None = None
+                 ) -> dict[str, Any] | None:
+    """A JSON object, or None when the field is missing or null."""
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidRequest(f"Field {label or name!r} must be a JSON object or null.")
+    return value
+
+
+def choice(body: dict[str, Any], name: str, options: Sequence[str],
+           label: str | None = None) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or value not in options:
+        raise InvalidRequest(f"Field {label or name!r} must be one of: {', '.join(options)}.")
+    return value
+
+
+def moment(body: dict[str, Any], name: str) -> datetime:
+    """An ISO 8601 date and time with its zone (``2026-01-05T09:00:00Z``), as aware UTC."""
+    value = body.get(name)
+    problem = (f"Field {name!r} is required: an ISO 8601 date and time with its zone, "
+               "e.g. 2026-01-05T09:00:00Z.")
+    if not isinstance(value, str) or len(value) > 40 or not value.isascii():
+        raise InvalidRequest(problem)
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None or "T" not in value.upper():
+            raise ValueError("no zone")
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # year 1 at +01:00 has no UTC
+        raise InvalidRequest(problem) from None
+
+
+def query_int(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within ``low``–``high`` (``default`` if absent)."""
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise InvalidRequest(f"Query parameter {name!r} must be a whole number {low}–{high}.")
+    return int(raw)
 
 
 def bearer() -> str | None:

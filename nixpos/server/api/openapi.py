@@ -3,12 +3,10 @@
 Error answers are listed by error class, so their statuses come from
 ``nixpos.server.errors`` and cannot drift. A test checks that this document
 and the app's URL map name the same routes; schemathesis checks the answers
-against it.
+against it. Selling's routes and shapes are in ``openapi_selling``.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask import Blueprint
 
@@ -16,61 +14,51 @@ from nixpos import __version__
 from nixpos.core.actions import APPROVAL_ACTIONS
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from nixpos.core.reasons import EndReason, Role
+from nixpos.server.api import openapi_selling
+from nixpos.server.api.openapi_kit import (
+    ADMIN,
+    ADMIN_ACT_ERRORS,
+    ADMIN_ERRORS,
+    BOOL,
+    EMPTY,
+    INT,
+    KEY,
+    POS,
+    SESSION_ERRORS,
+    STR,
+    TERMINAL_ERRORS,
+    TIME,
+    Schema,
+    id_param,
+    obj,
+    op,
+    ref,
+    text,
+)
 from nixpos.server.errors import (
     ApprovalInvalid,
-    Forbidden,
     InvalidCode,
     InvalidCredentials,
     InvalidPin,
-    InvalidRequest,
-    InvalidTerminal,
-    InvalidToken,
-    NixposError,
     NotAssigned,
-    NotFound,
     NotManager,
-    PayloadTooLarge,
     SessionNotActive,
     TenantMismatch,
-    TerminalDeactivated,
     TerminalLocked,
     TooManyAttempts,
-    Unauthorized,
-    UnknownAddress,
 )
-from nixpos.server.limits import AUDIT_PAGE_MAX, MAX_TEXT
+from nixpos.server.limits import AUDIT_PAGE_MAX
 from nixpos.server.models import MAX_ID
-from nixpos.server.text import TEXT_PATTERN
 
 bp = Blueprint("meta", __name__, url_prefix="/api/v1")
 
-Schema = dict[str, Any]
-Errors = tuple[type[NixposError], ...]
-
-
-def ref(name: str) -> Schema:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def obj(required: list[str], **props: Schema) -> Schema:
-    return {"type": "object", "required": required, "properties": props}
-
-
-def text(max_length: int = MAX_TEXT) -> Schema:
-    """A text field as ``api.body.text`` accepts it."""
-    return {"type": "string", "maxLength": max_length, "pattern": TEXT_PATTERN}
-
-
-STR: Schema = {"type": "string"}
-INT: Schema = {"type": "integer"}
-BOOL: Schema = {"type": "boolean"}
-TIME: Schema = {"type": "string", "format": "date-time"}
-EMPTY: Schema = {"type": "object"}
 PIN: Schema = {"type": "string", "pattern": f"^[0-9]{{{MIN_PIN_LENGTH},{MAX_PIN_LENGTH}}}$",
                "description": "ASCII digits, exactly the shop's pin_length long"}
 
 SCHEMAS: dict[str, Schema] = {
-    "Error": obj(["error", "message"], error=STR, message=STR, retry_after_s=INT),
+    "Error": obj(["error", "message"], error=STR, message=STR, retry_after_s=INT,
+                 products={"type": "array", "items": ref("Product")},
+                 product_ids={"type": "array", "items": INT}),
     "Staff": obj(["id", "name", "role"], id=INT, name=STR,
                  role={"type": "string", "enum": [r.value for r in Role]}),
     "Terminal": obj(["id", "name"], id=INT, name=STR),
@@ -93,55 +81,6 @@ SCHEMAS: dict[str, Schema] = {
     "Approval": obj(["id", "action", "approved_by", "expires_at"], id=INT, action=STR,
                     approved_by=ref("Staff"), expires_at=TIME, used_at=TIME),
 }
-
-Security = dict[str, list[str]]
-KEY: Security = {"TerminalKey": []}
-BEARER: Security = {"Bearer": []}
-TENANT_PARAM = {"name": "X-Nix-Tenant", "in": "header", "required": False, "schema": STR,
-                "description": "If present, must be the code of the shop the key/token belongs to."}
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again",
-                               "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
-
-
-def op(summary: str, ok: tuple[int, Schema], *errors: type[NixposError],
-       body: Schema | None = None, security: list[Security] | None = None,
-       params: list[Schema] | None = None) -> Schema:
-    """One operation. ``body``: an empty request body counts as ``{}``, so a body is
-    required exactly when its schema has required fields."""
-    every: Errors = (*errors, InvalidRequest, PayloadTooLarge)
-    if any(p["in"] == "path" for p in params or []):
-        every = (*every, UnknownAddress)  # an id that is not a whole number names no route
-    responses: Schema = {
-        str(ok[0]): {"description": "OK", "content": {"application/json": {"schema": ok[1]}}},
-    }
-    for status in sorted({e.status for e in every}):
-        answer: Schema = {
-            "description": ", ".join(sorted({e.code for e in every if e.status == status})),
-            "content": {"application/json": {"schema": ref("Error")}},
-        }
-        if any(e.retry_after for e in every if e.status == status):
-            answer["headers"] = RETRY_AFTER
-        responses[str(status)] = answer
-    operation: Schema = {"summary": summary, "responses": responses,
-                         "parameters": [TENANT_PARAM, *(params or [])]}
-    if body is not None:
-        operation["requestBody"] = {"required": bool(body.get("required")),
-                                    "content": {"application/json": {"schema": body}}}
-    if security is not None:
-        operation["security"] = security
-    return operation
-
-
-def id_param(name: str) -> Schema:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-
-
-TERMINAL_ERRORS: Errors = (InvalidTerminal, TerminalDeactivated, TenantMismatch)
-SESSION_ERRORS: Errors = (*TERMINAL_ERRORS, InvalidToken)
-ADMIN_ERRORS: Errors = (Unauthorized,)
-ADMIN_ACT_ERRORS: Errors = (Unauthorized, Forbidden, NotFound)
-ADMIN = [BEARER]
-POS: list[Security] = [{"TerminalKey": [], "Bearer": []}]
 
 
 def _admin_post(summary: str, path_id: str, ok: Schema) -> Schema:
@@ -251,6 +190,8 @@ PATHS: dict[str, Schema] = {
         (200, obj(["ended"], ended=INT)), *ADMIN_ERRORS, body=EMPTY, security=ADMIN,
     )},
 }
+SCHEMAS.update(openapi_selling.SCHEMAS)
+PATHS.update(openapi_selling.PATHS)
 
 
 def document() -> Schema:

@@ -35,6 +35,15 @@ class AuditKind(enum.StrEnum):
     WEB_SIGNIN_FAILED = "web_signin_failed"
     WEB_SIGNOUT = "web_signout"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    MONEY_SETTINGS_CHANGED = "money_settings_changed"
+    CATEGORY_ADDED = "category_added"
+    CATEGORY_CHANGED = "category_changed"
+    PRODUCT_ADDED = "product_added"
+    PRODUCT_CHANGED = "product_changed"
+    SALE = "sale"
+    SALE_AFTER_SESSION_END = "sale_after_session_end"
+    APPROVAL_CONSUMED = "approval_consumed"
+    REFUND = "refund"
 
 
 def record(

@@ -16,12 +16,14 @@ from nixpos.core.reasons import EndReason, Role
 from nixpos.server.db import EVERYTHING, ROW_LOCK, mark_changed
 from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
-from nixpos.server.services import audit, tenants, web_sessions
+from nixpos.server.services import audit, catalog, reports, sales, tenants, web_sessions
 from nixpos.server.services import staff as staff_service
 from nixpos.server.services import terminals as terminals_service
+from nixpos.server.services.catalog import KEEP, Keep, ProductFields
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.ending import end_live_sessions_of, end_live_sessions_on, end_session
 from nixpos.server.services.pos import sweep_expired
+from nixpos.server.services.reports import ReportQuery
 from nixpos.server.services.represent import (
     Json,
     admin_session_json,
@@ -146,6 +148,65 @@ class Admin:
         if Role(me.role) is not Role.OWNER:
             raise Forbidden("Only an owner can change the shop's policy.")
         return tenants.set_policy(self.ctx, shop, actor=me, **changes)
+
+    # -- selling: the catalog and the sales report (SPEC §6) -------------------
+
+    def _seller(self) -> tuple[Staff, str]:
+        """The signed-in manager or owner (detached) and their shop's code."""
+        me, shop = self._me()
+        if not Role(me.role).can_approve:
+            raise Forbidden("Only managers and owners work with products and sales.")
+        return me, shop
+
+    def products(self) -> Json:
+        """Every product and category (sellable or not) in the till's order."""
+        return catalog.list_products(self.ctx, self._seller()[1])
+
+    def parse_price(self, typed: str) -> int:
+        """A price typed in the shop's currency ("3.50") in minor units; refuses "3.505"."""
+        return catalog.parse_price(self.ctx, self._seller()[1], typed)
+
+    def add_product(self, fields: ProductFields, *, position: int | None = None) -> Json:
+        me, shop = self._seller()
+        return catalog.add_product(self.ctx, shop, fields, position=position, actor=me)
+
+    def update_product(self, product_id: int, fields: ProductFields, *,
+                       position: int | None = None) -> Json:
+        me, shop = self._seller()
+        return catalog.update_product(self.ctx, shop, product_id, fields, position=position,
+                                      actor=me)
+
+    def move_product(self, product_id: int, position: int) -> Json:
+        me, shop = self._seller()
+        return catalog.move_product(self.ctx, shop, product_id, position, actor=me)
+
+    def add_category(self, name: str) -> Json:
+        me, shop = self._seller()
+        return catalog.add_category(self.ctx, shop, name, actor=me)
+
+    def update_category(self, category_id: int, *, name: str | Keep = KEEP,
+                        active: bool | Keep = KEEP, position: int | None = None) -> Json:
+        me, shop = self._seller()
+        return catalog.update_category(self.ctx, shop, category_id, name=name, active=active,
+                                       position=position, actor=me)
+
+    def move_category(self, category_id: int, position: int) -> Json:
+        me, shop = self._seller()
+        return catalog.move_category(self.ctx, shop, category_id, position, actor=me)
+
+    def sales_report(self, query: ReportQuery, *, offset: int = 0,
+                     limit: int = reports.PAGE_DEFAULT, include_sales: bool = True) -> Json:
+        """Totals (per method, person and till) of the range, and a page of its sales."""
+        return reports.sales_report(self.ctx, self._seller()[1], query, offset=offset,
+                                    limit=limit, include_sales=include_sales)
+
+    def sales_csv(self, query: ReportQuery) -> tuple[str, str]:
+        """Every sale of the range as CSV, and a file name for it."""
+        return reports.sales_csv(self.ctx, self._seller()[1], query)
+
+    def sale(self, sale_id: int) -> Json:
+        """One sale with who approved what in it (its discounts, voids and refunds)."""
+        return sales.office_sale(self.ctx, self._seller()[1], sale_id)
 
     # -- acting --------------------------------------------------------------
 

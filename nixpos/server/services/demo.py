@@ -1,7 +1,9 @@
-"""The demo shop ``lumiere-coffee`` (Lumière Coffee): people, tills, PINs and codes.
+"""The demo shop ``lumiere-coffee`` (Lumière Coffee): people, tills, PINs, codes and a menu.
 
 Running it again keeps the shop and hands out fresh PINs and codes, because
-PINs are stored only as keyed hashes and cannot be shown twice.
+PINs are stored only as keyed hashes and cannot be shown twice. The café menu
+(USD, 10 % tax included, Phnom Penh time) is added once: products already there
+(by SKU) are left as the shop has them.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from sqlalchemy import select
 from nixpos.server import security
 from nixpos.server.errors import Conflict
 from nixpos.server.models import Staff, Tenant
+from nixpos.server.services import catalog, tenants, terminals
 from nixpos.server.services import staff as staff_service
-from nixpos.server.services import tenants, terminals
+from nixpos.server.services.catalog import ProductFields
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.represent import Json, admin_staff_json
 
@@ -28,11 +31,32 @@ PEOPLE = (
     ("Mealea Sok", "cashier", None),
     ("Vannak Kim", "cashier", None),
 )
+CURRENCY, TAX_RATE_BP, TIMEZONE = "USD", 1000, "Asia/Phnom_Penh"
+# category, name, SKU, price in cents
+MENU = (
+    ("Coffee", "Espresso", "COF-ESP", 250),
+    ("Coffee", "Americano", "COF-AME", 300),
+    ("Coffee", "Latte", "COF-LAT", 350),
+    ("Coffee", "Cappuccino", "COF-CAP", 350),
+    ("Coffee", "Iced Latte", "COF-ICL", 400),
+    ("Tea", "Green Tea", "TEA-GRN", 275),
+    ("Tea", "Jasmine Tea", "TEA-JAS", 275),
+    ("Tea", "Iced Lemon Tea", "TEA-LEM", 325),
+    ("Bakery", "Croissant", "BAK-CRO", 275),
+    ("Bakery", "Pain au Chocolat", "BAK-PAC", 325),
+    ("Bakery", "Banana Muffin", "BAK-MUF", 300),
+    ("Bakery", "Almond Cake", "BAK-ALM", 350),
+    ("Cold Drinks", "Mango Smoothie", "CLD-MAN", 450),
+    ("Cold Drinks", "Sparkling Water", "CLD-WAT", 150),
+)
 
 
 def create_demo(ctx: ServerContext) -> Json:
     with contextlib.suppress(Conflict):
         tenants.add_tenant(ctx, TENANT_CODE, TENANT_NAME)
+    tenants.set_money(ctx, TENANT_CODE, currency_code=CURRENCY, tax_rate_bp=TAX_RATE_BP,
+                      timezone=TIMEZONE)
+    menu = _stock_menu(ctx)
     codes = [terminals.issue_enrollment_code(ctx, TENANT_CODE, till) for till in TILLS]
     people = []
     for name, role, email in PEOPLE:
@@ -52,7 +76,20 @@ def create_demo(ctx: ServerContext) -> Json:
             {"terminal": c["terminal"]["name"], "code": c["code"], "expires_at": c["expires_at"]}
             for c in codes
         ],
+        "menu": menu,
     }
+
+
+def _stock_menu(ctx: ServerContext) -> Json:
+    """The café menu, each product added unless its SKU is already there."""
+    have = {p["sku"] for p in catalog.list_products(ctx, TENANT_CODE)["products"]}
+    for category, name, sku, price in MENU:
+        if sku not in have:
+            catalog.add_product(ctx, TENANT_CODE, ProductFields(
+                name=name, price=price, category=category, sku=sku))
+    listed = catalog.list_products(ctx, TENANT_CODE)
+    return {"products": len(listed["products"]), "categories": len(listed["categories"]),
+            "currency": CURRENCY, "tax_rate_bp": TAX_RATE_BP, "timezone": TIMEZONE}
 
 
 def _find(ctx: ServerContext, name: str) -> int | None:

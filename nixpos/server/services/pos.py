@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nixpos.core.reasons import EndReason, Role
 from nixpos.server import security
@@ -104,6 +105,9 @@ def find_session(
     session = _by_token(s, token, for_update)
     if session is None or session.terminal_id != terminal.id:
         raise InvalidToken()
+    # The session keeps the till (and its shop) it was checked against: the ORM's identity
+    # map holds rows weakly, and reading session.terminal later would query it again.
+    set_committed_value(session, "terminal", terminal)
     return session
 
 
