@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from werkzeug.test import TestResponse
 
+from nixpos.core.clock import FakeClock
 from nixpos.server.services import catalog, tenants
 from nixpos.server.services.catalog import ProductFields
 from tests.helpers import TENANT, Shop
@@ -116,3 +117,18 @@ def test_the_catalog_needs_an_active_tills_key(shop: Shop) -> None:
     shop.admin("POST", f"terminals/{shop.till_ids['Till 3']}/deactivate", office)
     gone = fetch(shop, "Till 3")
     assert gone.status_code == 403 and gone.json["error"] == "terminal_deactivated"
+
+
+def test_polls_carry_the_catalogs_etag_so_a_till_knows_to_fetch_it_again(
+    shop: Shop, clock: FakeClock
+) -> None:
+    stock(shop)
+    token = shop.unlock_ok("Till 1", "Mealea Sok")["token"]
+    tag = fetch(shop).headers["ETag"]
+    assert shop.poll("Till 1", token)["catalog_etag"] == tag
+    catalog.update_product(shop.ctx, TENANT, product(shop, "Latte"), ProductFields(price=375))
+    clock.advance(1)  # past the poll cache's second: answers change within one poll
+    polled = shop.poll("Till 1", token)["catalog_etag"]
+    assert polled != tag and polled == fetch(shop).headers["ETag"]
+    activity = shop.pos("POST", "session/activity", "Till 1", token, json={}).json
+    assert activity["catalog_etag"] == polled

@@ -77,7 +77,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     # What the till's poll, activity and lock calls answer: the Session and the shop's
     # current policy, so a policy change reaches a live till within one poll.
-    "PolledSession": {"allOf": [ref("Session"), obj(["policy"], policy=ref("Policy"))]},
+    "PolledSession": {"allOf": [ref("Session"), obj(["policy", "catalog_etag"],
+                                                    policy=ref("Policy"), catalog_etag=STR)]},
     "Approval": obj(["id", "action", "approved_by", "expires_at"], id=INT, action=STR,
                     approved_by=ref("Staff"), expires_at=TIME, used_at=TIME),
 }

@@ -32,8 +32,8 @@ from nixpos.server.errors import DuplicateSku, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, Category, Product, Staff, Tenant
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext
-from nixpos.server.services.represent import Json
-from nixpos.server.services.tenants import get_tenant, validated_name
+from nixpos.server.services.represent import Json, catalog_tag
+from nixpos.server.services.tenants import catalog_changed, get_tenant, validated_name
 from nixpos.server.services.terminals import authenticate
 from nixpos.server.text import is_text
 
@@ -97,7 +97,7 @@ def currency_json(tenant: Tenant) -> Json:
 
 def etag(tenant: Tenant) -> str:
     """The catalog's entity tag, unquoted (HTTP quotes it)."""
-    return f"{tenant.id}.{tenant.catalog_version}"
+    return catalog_tag(tenant.id, tenant.catalog_version)
 
 
 # -- the till's catalog -----------------------------------------------------------------
@@ -190,7 +190,7 @@ def add_product(ctx: ServerContext, tenant_code: str, fields: ProductFields, *,
         _flush_checking_sku(s)
         if position is not None:
             _move_product(s, tenant, product, position)
-        tenant.catalog_version += 1
+        catalog_changed(s, tenant)
         audit.record(s, tenant_id=tenant.id, at=ctx.now(), kind=audit.AuditKind.PRODUCT_ADDED,
                      actor=actor, product_id=product.id, **changes)
         return admin_product_json(product)
@@ -296,7 +296,7 @@ def _owned(s: Session, model: type[Any], row_id: int, tenant: Tenant) -> Any:
 
 def _changed(s: Session, ctx: ServerContext, tenant: Tenant, actor: Staff | None,
              kind: audit.AuditKind, **detail: Any) -> None:
-    tenant.catalog_version += 1
+    catalog_changed(s, tenant)
     audit.record(s, tenant_id=tenant.id, at=ctx.now(), kind=kind, actor=actor, **detail)
 
 
@@ -373,7 +373,7 @@ def _category_named(s: Session, tenant: Tenant, name: str) -> Category:
         category = Category(tenant_id=tenant.id, name=name, position=last + 1, active=True)
         s.add(category)
         s.flush()
-        tenant.catalog_version += 1
+        catalog_changed(s, tenant)
     return category
 
 

@@ -32,7 +32,7 @@ from nixpos.server.services.ending import (
 )
 from nixpos.server.services.pin_check import check_pin
 from nixpos.server.services.poll import quick_poll
-from nixpos.server.services.represent import Json, session_json
+from nixpos.server.services.represent import Json, catalog_etag, session_json
 from nixpos.server.services.terminals import authenticate, seen_long_ago, touch
 
 
@@ -119,9 +119,12 @@ def _by_token(s: Session, token: str | None, for_update: bool) -> PosSession | N
 
 
 def polled_json(session: PosSession) -> Json:
-    """What the till's poll, activity and lock calls answer: the Session and the policy,
-    so a locked or idle till hears a policy change within one poll."""
-    return session_json(session) | {"policy": session.terminal.tenant.policy.to_json()}
+    """What the till's poll, activity and lock calls answer: the Session, the policy and
+    the catalog's ETag, so a till hears a policy or price change within one poll."""
+    tenant = session.terminal.tenant
+    return session_json(session) | {"policy": tenant.policy.to_json(),
+                                    "catalog_etag": catalog_etag(tenant.id,
+                                                                 tenant.catalog_version)}
 
 
 def current(ctx: ServerContext, key: str | None, token: str | None, tenant: str | None) -> Json:

@@ -17,6 +17,16 @@ def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def catalog_tag(tenant_id: int, catalog_version: int) -> str:
+    """The catalog's entity tag, unquoted (HTTP quotes it in the ETag header)."""
+    return f"{tenant_id}.{catalog_version}"
+
+
+def catalog_etag(tenant_id: int, catalog_version: int) -> str:
+    """The ETag header's value, as polls carry it so a till knows when to refetch."""
+    return f'"{catalog_tag(tenant_id, catalog_version)}"'
+
+
 def staff_json(staff: Staff) -> Json:
     return {"id": staff.id, "name": staff.name, "role": staff.role}
 

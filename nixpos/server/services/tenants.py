@@ -31,6 +31,13 @@ def validated_name(value: str, what: str, max_length: int) -> str:
     return name
 
 
+def catalog_changed(s: Session, tenant: Tenant) -> None:
+    """A new catalog version: its ETag changes, and so does every poll's answer (which
+    carries it), so tills fetch the catalog again within one poll."""
+    tenant.catalog_version += 1
+    mark_changed(s, EVERYTHING)
+
+
 def get_tenant(s: Session, code: str) -> Tenant:
     tenant = s.scalar(select(Tenant).where(Tenant.code == code))
     if tenant is None:
@@ -127,7 +134,7 @@ def set_money(ctx: ServerContext, code: str, *, currency_code: str | None = None
             tenant.timezone = checked_timezone(timezone)
         after = money_json(tenant)
         if after != before:
-            tenant.catalog_version += 1
+            catalog_changed(s, tenant)
             audit.record(s, tenant_id=tenant.id, at=ctx.now(),
                          kind=audit.AuditKind.MONEY_SETTINGS_CHANGED, actor=actor, **after)
         return tenant_json(tenant) | after
