@@ -71,9 +71,10 @@ class TillController(QObject):
 
     # -- events in ------------------------------------------------------------------
 
-    def act(self, event: Callable[..., list[Command]], *args: Any) -> None:
-        """A person did something: tell the machine, show the result, make its calls."""
-        commands = event(*args)
+    def act(self, event: Callable[..., list[Command] | None], *args: Any) -> None:
+        """A person did something: tell the machine, show the result, make its calls
+        (an event that makes none may return None)."""
+        commands = event(*args) or []
         self.render()
         self.perform(commands)
 
