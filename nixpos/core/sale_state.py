@@ -156,6 +156,7 @@ class SaleView:
     entry: EntryView | None = None  # the small pad over the sale (a discount, a quantity)
     change_due: str = ""  # the sale just paid gives this back ("" for none, or a reprint)
     can_print: bool = False  # the receipt is the server's (not the "being sent" note)
+    receipt_title: str = ""  # "Paid" for the sale just paid, "Receipt" for a reprint
     refund_title: str = ""
     refund_method: PaymentMethod = PaymentMethod.CASH
     refund_reason: str = ""
@@ -321,12 +322,14 @@ class SaleState:
             self.entry = NumberEntry(EntryPurpose.QUANTITY, index)
 
     def edit_discount(self, index: int | None) -> None:
-        """The discount pad, for line ``index`` (the whole sale can be chosen there too)."""
+        """The discount pad for line ``index``, or for the sale (None); either way it
+        offers a line too — that one, or the last rung up — to switch to."""
         if self.mode is not SaleMode.SELLING or self.cart.is_empty:
             return
         if index is not None and not 0 <= index < len(self.cart.lines):
             return
-        self.entry = NumberEntry(EntryPurpose.DISCOUNT, index, opened_on=index)
+        line = index if index is not None else len(self.cart.lines) - 1
+        self.entry = NumberEntry(EntryPurpose.DISCOUNT, index, opened_on=line)
 
     def entry_key(self, key: str) -> None:
         if self.entry is not None:
@@ -622,7 +625,7 @@ class SaleState:
             query=self.query,
             lines=lines,
             subtotal=self._money(totals.subtotal),
-            discounts=self._money(totals.discount_total) if totals.discount_total else "",
+            discounts=f"−{self._money(totals.discount_total)}" if totals.discount_total else "",
             tax=self._money(totals.tax_included),
             total=self._money(totals.total),
             sale_discount=(f"−{self._discount_words(self.cart.discount)}"
@@ -641,6 +644,7 @@ class SaleState:
             change_due=self._change_due(),
             can_print=self.mode is SaleMode.RECEIPT and self.receipt is not None
             and "pending" not in self.receipt,
+            receipt_title=words.PAID if self.just_paid else words.RECEIPT,
             refund_title=(words.refund_title(self.refund.sale.get("number"))
                           if self.refund is not None else ""),
             refund_method=self.refund.method if self.refund is not None else PaymentMethod.CASH,
@@ -711,8 +715,8 @@ class SaleState:
             total=self._money(cart.totals().total),
             remaining=self._money(remaining),
             typed=self._money(int(self.typed)) if self.typed else "",
-            quick=tuple((amount, self._money(amount))
-                        for amount in quick_cash(remaining, exponent)),
+            quick=() if cash_taken else tuple((amount, self._money(amount))
+                                              for amount in quick_cash(remaining, exponent)),
             payments=tuple(f"{words.METHODS[p.method.value]} {self._money(p.amount)}"
                            for p in cart.payments),
             change=self._money(change) if change else "",

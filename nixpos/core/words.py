@@ -62,7 +62,6 @@ def lockout(seconds: int) -> str:
 # -- signed in ---------------------------------------------------------------------
 
 LOCK = "Lock"
-READY_FOR_SALE = "Ready for the next sale"
 OPEN_DRAWER = "Open drawer"
 CLOSE_PROGRAM = "Close till program"
 ROLES = {"cashier": "Cashier", "manager": "Manager", "owner": "Owner"}
@@ -229,6 +228,7 @@ DISCOUNTS = "Discounts"
 LEFT_TO_PAY = "Left to pay"
 AMOUNT_GIVEN = "Amount given"
 PAID = "Paid"
+RECEIPT = "Receipt"
 TENDER_HINT = "Type the amount given, or tap a note."
 PRICES_CHANGED = "Prices changed since this sale was rung up:"
 NO_RECENT_SALES = "No sales on this till yet."

@@ -338,7 +338,9 @@ def test_the_pad_switches_to_an_amount_off_the_whole_sale(till: TillState) -> No
     sign_in(till)
     till.sale.product_tapped(11)
     till.sale.product_tapped(21)
-    till.sale.edit_discount(1)
+    till.sale.edit_discount(None)  # the Discount button: the sale, or the last line
+    assert till.view().sale.entry.targets == ((1, "Croissant", False), (None, "Whole sale", True))
+    till.sale.entry_target(1)
     type_on_pad(till, "10")
     till.sale.entry_target(None)
     till.sale.entry_kind(DiscountKind.AMOUNT)  # the digits meant a percent: they go
@@ -351,7 +353,7 @@ def test_the_pad_switches_to_an_amount_off_the_whole_sale(till: TillState) -> No
     assert till.view().dialog.text.startswith("Approve $0.50 off the sale?")
     approve(till)
     view = till.view().sale
-    assert (view.total, view.discounts, view.sale_discount) == ("$5.75", "$0.50", "−$0.50")
+    assert (view.total, view.discounts, view.sale_discount) == ("$5.75", "−$0.50", "−$0.50")
     assert till.sale.cart.body()["discount"] == {"kind": "amount", "value": 50,
                                                  "approval_id": 41}
 
