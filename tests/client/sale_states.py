@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from nixpos.core.answers import Ok
+from nixpos.core import words
+from nixpos.core.answers import Ok, Refused
 from nixpos.core.cart import Cart
 from nixpos.core.clock import FakeClock
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod
@@ -19,6 +20,7 @@ from nixpos.core.ticker import FakeTicker
 from nixpos.core.till_state import FetchStatus, TillState
 
 Json = dict[str, Any]
+OVER_REFUND = "Only 1 of Latte can still be refunded: 1 was refunded before."
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 DARA = {"id": 2, "name": "Dara Chan", "role": "manager"}
 POLICY = {"idle_timeout_s": 900, "warning_s": 60, "poll_interval_s": 3, "pin_length": 4}
@@ -47,7 +49,7 @@ def catalog() -> Json:
 
 
 def product_id(name: str) -> int:
-    return next(p["id"] for p in catalog()["products"] if p["name"] == name)
+    return next(int(p["id"]) for p in catalog()["products"] if p["name"] == name)
 
 
 def signed_in(staff: Json = DARA) -> TillState:
@@ -65,6 +67,18 @@ def signed_in(staff: Json = DARA) -> TillState:
     return state
 
 
+def busy(state: TillState) -> TillState:
+    """Everything the notes row says at once: a sale still being sent, a manager's
+    approval, and a scanned code that is no product."""
+    state.sale.product_tapped(product_id("Espresso"))
+    state.pay_pressed()
+    state.tender(PaymentMethod.CASH)  # posted; the server has not answered
+    state.sale.done_with_receipt()
+    state.notice = words.approved(words.action_label("discount"), "Dara Chan")
+    state.sale.scanned("9780306406157")
+    return state
+
+
 def full_cart(state: TillState) -> TillState:
     """Nine lines, a line discount and a sale discount."""
     for name in ("Iced caramel macchiato", "Latte", "Latte", "Cappuccino", "Croissant",
@@ -74,6 +88,17 @@ def full_cart(state: TillState) -> TillState:
     state.discount_requested(1, Discount(DiscountKind.PERCENT, 10))
     state.discount_requested(None, Discount(DiscountKind.AMOUNT, 100))
     state.sale.query_typed("")
+    return state
+
+
+def prices_changed(state: TillState) -> TillState:
+    """Paid exactly in cash, but the server's Latte and Croissant cost more now."""
+    state.pay_pressed()
+    posted = state.tender(PaymentMethod.CASH)
+    assert len(posted) == 1
+    products = {p["name"]: p for p in catalog()["products"]}
+    state.answered(posted[0], Refused(409, "price_changed", "Prices changed.", {"products": [
+        products["Latte"] | {"price": 375}, products["Croissant"] | {"price": 300}]}))
     return state
 
 
@@ -87,13 +112,13 @@ def tendering(state: TillState) -> TillState:
     return state
 
 
-def sale_body(posted: PostSale, number: int = 1042) -> Json:
-    """What the server answers to ``posted`` (SPEC §6 ``Sale``), summed by the core as the
-    server sums it."""
+def sale_body(body: Json, number: int = 1042, staff: Json = DARA) -> Json:
+    """What the server answers to a sale's ``body`` (SPEC §6 ``Sale``), summed by the core
+    as the server sums it."""
     names = {p["id"]: p["name"] for p in catalog()["products"]}
-    cart = Cart.from_json(posted.body | {
+    cart = Cart.from_json(body | {
         "tax_rate_bp": catalog()["tax_rate_bp"],
-        "names": [names[line["product_id"]] for line in posted.body["lines"]]})
+        "names": [names[line["product_id"]] for line in body["lines"]]})
     totals = cart.totals()
     lines = [{"id": at + 1, "product_id": line.product_id, "name": line.name,
               "quantity": line.quantity, "unit_price": line.unit_price,
@@ -102,12 +127,12 @@ def sale_body(posted: PostSale, number: int = 1042) -> Json:
     payments = [{"method": p.method.value, "amount": p.amount, "tendered": p.tendered,
                  "change": p.change} for p in cart.payments]
     return {"id": number, "number": number, "client_id": cart.client_id, "session_id": 7,
-            "staff": DARA, "terminal": {"id": 1, "name": "Till 1"}, "lines": lines,
-            "voided": posted.body["voided"], "subtotal": totals.subtotal,
+            "staff": staff, "terminal": {"id": 1, "name": "Till 1"}, "lines": lines,
+            "voided": body["voided"], "subtotal": totals.subtotal,
             "discount_total": totals.discount_total, "total": totals.total,
             "tax_included": totals.tax_included, "payments": payments,
             "change": cart.change_due, "refunded": 0, "refunds": [],
-            "completed_at": posted.body["completed_at"], "received_at": posted.body["completed_at"],
+            "completed_at": body["completed_at"], "received_at": body["completed_at"],
             "flags": []}
 
 
@@ -116,7 +141,7 @@ def receipt(state: TillState) -> TillState:
     tendering(state)
     posted = state.tender(PaymentMethod.CASH)
     assert len(posted) == 1 and isinstance(posted[0], PostSale)
-    state.answered(posted[0], Ok(sale_body(posted[0])))
+    state.answered(posted[0], Ok(sale_body(posted[0].body)))
     return state
 
 

@@ -131,6 +131,11 @@ class ProductPanel(QWidget):
     def _enter(self) -> None:
         self.scanned.emit(self.search.text())
 
+    def _tapped(self, product_id: int) -> None:
+        self.product_tapped.emit(product_id)
+        # The results stay, and the next scan or search replaces what was typed.
+        self.search.selectAll()
+
     # -- showing the view ----------------------------------------------------------------
 
     def show_view(self, view: SaleView) -> None:
@@ -171,7 +176,7 @@ class ProductPanel(QWidget):
         products = view.products
         while len(self.buttons) < len(products):
             button = ProductButton()
-            button.clicked.connect(lambda _=False, b=button: self.product_tapped.emit(b.product_id))
+            button.clicked.connect(lambda _=False, b=button: self._tapped(b.product_id))
             self.buttons.append(button)
         for button, product in zip(self.buttons, products, strict=False):
             button.show_product(product.id, product.name, product.price)
