@@ -548,3 +548,56 @@ def test_open_drawer_and_close_wait_behind_more(
     assert not active.menu.isVisible()
     dialog = till.controller.dialog
     assert dialog is not None and "Open drawer without a sale" in dialog.windowTitle()
+
+
+def test_a_reprint_from_recent_sales_shows_the_receipt_without_change_due(
+    till: Till, cafe: ScriptedServer, run: Run, qtbot: QtBot
+) -> None:
+    unlock(run, till, CASHIER_PIN)
+    ring_up(till, qtbot, "Croissant")
+    pay(till, qtbot)
+    tap(qtbot, screen(till).tender.quick_buttons[1])  # $3.00 for $2.75: change
+    run(till.controller.settle())
+    tap(qtbot, screen(till).receipt.new_sale_button)
+    sold = sale_states.sale_body(posted_sale(cafe), 1042, staff=MEALEA)
+    cafe.say("GET /api/v1/pos/sales", 200, {"sales": [sold]})
+    tap(qtbot, screen(till).selling.products.recent_button)
+    run(till.controller.settle())
+    tap(qtbot, screen(till).recent.rows[0].reprint_button)
+    page = screen(till).receipt
+    assert screen(till).mode is SaleMode.RECEIPT and page.title.text() == words.RECEIPT
+    assert "Sale 1042 · Till 1 · Mealea Sok" in page.text.text()
+    assert not page.change_box.isVisible()  # given when it was paid, not now
+    assert page.print_button.isEnabled()
+
+
+# -- a sale the server has not taken yet -------------------------------------------------------
+
+
+def test_a_sale_being_sent_is_counted_and_a_refused_one_comes_back_to_the_cart(
+    till: Till, cafe: ScriptedServer, run: Run, qtbot: QtBot
+) -> None:
+    cafe.say("POST /api/v1/pos/unlock", 200, {"token": "t0k3n", "session": session(staff=DARA)})
+    unlock(run, till, MANAGER_PIN)
+    ring_up(till, qtbot, "Latte")
+    pay(till, qtbot)
+    cafe.offline = True
+    tap(qtbot, screen(till).tender.quick_buttons[0])
+    run(till.controller.settle())
+    assert screen(till).sending.isVisible() and screen(till).sending.text() == "1 sale being sent"
+    assert screen(till).receipt.text.text().startswith(words.SENDING_SALE)
+    assert not screen(till).receipt.print_button.isEnabled()  # no receipt to print yet
+    tap(qtbot, screen(till).receipt.new_sale_button)
+    ring_up(till, qtbot, "Croissant")  # the next customer
+    cafe.offline = False
+    cafe.say(SALES, 422, {"error": "payment_mismatch", "message": "The payments do not add up."})
+    run(till.controller.poll_once())  # the owed sale goes again and is refused
+    assert not screen(till).sending.isVisible()
+    assert screen(till).message.text() == words.sale_refused("The payments do not add up.")
+    assert cart(till) == [("Latte", "1", "$3.50")]  # the refused sale, to put right
+    resume = screen(till).selling.cart.resume_button
+    assert not resume.isVisible()
+    tap(qtbot, screen(till).selling.cart.rows[0].less_button)  # a manager voids at once
+    assert resume.isVisible() and resume.text() == words.RESUME_HELD
+    tap(qtbot, resume)
+    assert cart(till) == [("Croissant", "1", "$2.75")]  # the next customer's sale is back
