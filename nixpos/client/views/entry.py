@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from nixpos.client.views.number_pad import NumberPad, is_enter, key_of
-from nixpos.client.views.touch import touch_button
+from nixpos.client.views.touch import discard, touch_button
 from nixpos.client.views.widgets import label
 from nixpos.core import words
 
@@ -98,8 +98,7 @@ class EntryPad(QFrame):
                  choices: tuple[tuple[Any, str, bool], ...], chosen: SignalInstance) -> None:
         """One checkable button a choice, made again only when the choices change."""
         if [b.text() for b in buttons] != [text for _, text, _ in choices]:
-            for button in buttons:
-                button.deleteLater()
+            discard(buttons)
             buttons.clear()
             for value, text, _ in choices:
                 button = touch_button("EntryChoice", text, checkable=True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nixpos.client.views.scaling import current_scale
-from nixpos.client.views.touch import touch_button, touch_scroll
+from nixpos.client.views.touch import discard, touch_button, touch_scroll
 from nixpos.client.views.widgets import label
 from nixpos.core import words
 
@@ -149,8 +149,7 @@ class ProductPanel(QWidget):
     def _show_tabs(self, categories: tuple[tuple[int | None, str, bool], ...]) -> None:
         ids = [c[0] for c in categories]
         if ids != self._tab_ids or [t.text() for t in self.tabs] != [c[1] for c in categories]:
-            for tab in self.tabs:
-                tab.deleteLater()
+            discard(self.tabs)
             self.tabs = []
             for at, (category_id, name, _) in enumerate(categories):
                 tab = touch_button("CategoryTab", name, checkable=True)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from nixpos.client.views.scaling import current_scale, fit_gaps
-from nixpos.client.views.touch import touch_button, touch_scroll
+from nixpos.client.views.touch import discard, touch_button, touch_scroll
 from nixpos.client.views.widgets import CENTER, label
 from nixpos.core import words
 
@@ -65,8 +65,7 @@ class RecentPage(QFrame):
         if view.recent == self._shown:
             return
         self._shown = view.recent
-        for row in self.rows:
-            row.deleteLater()
+        discard(self.rows)
         self.rows = [RecentRow(sale_id, summary, self) for sale_id, summary in view.recent]
         for at, row in enumerate(self.rows):
             self._rows.insertWidget(at, row)

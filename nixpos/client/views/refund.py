@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from nixpos.client.views.scaling import current_scale, fit_gaps
-from nixpos.client.views.touch import touch_button, touch_scroll
+from nixpos.client.views.touch import discard, touch_button, touch_scroll
 from nixpos.client.views.widgets import CENTER, label
 from nixpos.core import words
 from nixpos.core.pricing import PaymentMethod
@@ -127,8 +127,7 @@ class RefundPage(QFrame):
         self.title.setText(view.refund_title)
         ids = [line_id for line_id, *_ in view.refund]
         if ids != list(self.rows):
-            for row in self.rows.values():
-                row.deleteLater()
+            discard(self.rows.values())
             self.rows = {}
             for at, (line_id, name, _, _) in enumerate(view.refund):
                 self.rows[line_id] = RefundRow(line_id, name, self)

@@ -9,6 +9,8 @@ a press (ringing the last product up again), so every button here is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QScroller, QWidget
 
@@ -36,3 +38,11 @@ def touch_scroll(name: str, content: QWidget, *, horizontal: bool = False) -> QS
     # Touch only: a mouse gesture would hold back every press to tell a drag from a tap.
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
     return area
+
+
+def discard(widgets: Iterable[QWidget]) -> None:
+    """Off the screen now, deleted once back in the event loop (not before: a signal of
+    theirs may be what is running)."""
+    for widget in widgets:
+        widget.hide()
+        widget.deleteLater()
