@@ -8,7 +8,10 @@ each picture is read back from the X server, so it shows what a till shows.
 Pictures named ``…-WIDTHxHEIGHT`` show Till 1's window at a touch screen's
 size: the lock screen at its fullest (kick banner, the offline error and
 badge, after the server went down), the override dialog and the idle
-warning. The set-up dialog is shown as on an 800×480 screen (a plain
+warning, and selling: the sale screen with a cart (a manager approved a
+discount), the tender screen with change due, the receipt and a refund. A
+server without the selling API (``/api/v1/pos/catalog`` answers 404) skips
+the selling pictures and says so. The set-up dialog is shown as on an 800×480 screen (a plain
 backdrop stands in for the empty kiosk screen around it), and the start-up
 error as a kiosk with no secure keyring shows it.
 (Debian: ``apt-get install xvfb libxcb-icccm4 libxcb-keysyms1``.)
@@ -23,8 +26,10 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize
+import httpx
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from bench.floor import Floor, on_floor
@@ -33,6 +38,7 @@ from nixpos.client.secrets import NO_KEYRING
 from nixpos.client.till import Till
 from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.fatal_screen import FatalScreen
+from nixpos.core.pricing import PaymentMethod
 from nixpos.core.ticker import BootTicker
 from tests.helpers import until as until_within
 
@@ -41,6 +47,8 @@ until = partial(until_within, timeout=10.0)  # a real X server is slower than th
 TILL_W, TILL_H = 1000, 740
 SMALL, SHORT, BIG = QSize(800, 480), QSize(1024, 600), QSize(1920, 1080)
 WARNING_AT_S = 47  # the idle warning's pictures: this long before the idle lock
+SELLING_SKIPPED = ("selling pictures skipped: this server has no selling API yet "
+                   "(/api/v1/pos/catalog answered 404)")
 
 
 class ShiftedTicker(BootTicker):
@@ -115,6 +123,11 @@ async def scenes(floor: Floor, out: Path) -> None:
     await settle()
     shoot(out, "active-screen", till_1.window)
 
+    if sells(floor):
+        await selling(floor, till_1, out)
+    else:
+        print(f"  {SELLING_SKIPPED}")
+
     await override_refused(floor, till_1, out, "override-dialog")
     await idle_warning(till_1, ticker, out, "idle-warning")
     for size in (SMALL, SHORT):
@@ -148,6 +161,76 @@ async def scenes(floor: Floor, out: Path) -> None:
         till.window.close()
     await enroll_dialog(floor.url, out)
     await cannot_start(out)
+
+
+def sells(floor: Floor) -> bool:
+    """Whether the server has the selling API (SPEC §6) yet."""
+    answer = httpx.get(f"{floor.url}/api/v1/pos/catalog",
+                       headers={"X-Terminal-Key": floor.keys["Till 1"]})
+    return answer.status_code != 404
+
+
+def click(widget: QWidget) -> None:
+    """A tap where a widget reacts to the press itself (a cart line), not only to clicked."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+async def selling(floor: Floor, till: Till, out: Path) -> None:
+    """A cashier's sale from the first product to a refund, pictured at two screen sizes."""
+    state, screen = till.state, till.window.active_screen.sale
+    await until(lambda: state.sale.catalog is not None)
+    products, cart = screen.selling.products, screen.selling.cart
+    for tab, picks in zip(products.tabs, ((0, 2, 0), (0, 1), (1,)), strict=False):
+        tab.click()
+        for pick in picks:
+            products.buttons[min(pick, products.shown - 1)].click()
+    click(cart.rows[0].name)  # a line's discount pad: 10 %
+    for key in "10":
+        screen.entry.pad.buttons[key].click()
+    screen.entry.apply_button.click()
+    await approve(floor, till)
+    await settle()
+    for size in (BIG, SHORT):
+        await resize(till, size)
+        shoot(out, sized("sale-screen", size), till.window)
+
+    cart.pay_button.click()
+    note = 10 ** (state.sale.catalog.currency.exponent + 1) * 2  # a 20 note, or more
+    given = (state.sale.cart.remaining // note + 1) * note
+    for key in str(given):
+        screen.tender.pad.buttons[key].click()
+    for size in (BIG, SHORT):
+        await resize(till, size)
+        shoot(out, sized("tender-change", size), till.window)
+
+    screen.tender.method_buttons[PaymentMethod.CASH].click()
+    await until(lambda: state.view().sale is not None and state.view().sale.can_print)
+    for size in (BIG, SHORT):
+        await resize(till, size)
+        shoot(out, sized("receipt", size), till.window)
+
+    screen.receipt.recent_button.click()
+    await until(lambda: bool(screen.recent.rows))
+    screen.recent.rows[0].refund_button.click()
+    refund = screen.refund
+    first = next(iter(refund.rows.values()))
+    first.more_button.click()
+    refund.reason_chips[0].click()
+    for size in (BIG, SHORT):
+        await resize(till, size)
+        shoot(out, sized("refund", size), till.window)
+    refund.back_button.click()
+    await resize(till, QSize(TILL_W, TILL_H))
+
+
+async def approve(floor: Floor, till: Till) -> None:
+    """The owner types her PIN in the manager's dialog; the till goes on when it closes."""
+    await until(lambda: till.controller.dialog is not None)
+    dialog = till.controller.dialog
+    assert dialog is not None
+    for key in [*floor.pins["Sokha Lim"], "Enter"]:
+        dialog.keypad.press(key)
+    await until(lambda: till.controller.dialog is None)
 
 
 async def override_refused(floor: Floor, till: Till, out: Path, name: str) -> None:

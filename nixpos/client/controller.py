@@ -23,6 +23,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nixpos.client.api import TillApi
+from nixpos.client.printing import ReceiptPrinter
+from nixpos.client.sale_wiring import wire_sale
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.views.override_dialog import OverrideDialog
 from nixpos.core.till_state import Command, DialogView, Quit, TillState
@@ -37,12 +39,14 @@ class TillController(QObject):
     quit_allowed = Signal()  # a manager allowed closing the till program
 
     def __init__(self, window: MainWindow, api: TillApi, state: TillState,
-                 *, tz: tzinfo | None = None) -> None:
+                 *, tz: tzinfo | None = None, printer: ReceiptPrinter | None = None) -> None:
         super().__init__()
         self.window = window
         self.api = api
         self.state = state
         self._tz = tz
+        state.sale.timezone = tz  # receipts and recent sales in the shop's local time
+        self.printer = printer or ReceiptPrinter()
         self._dialog: OverrideDialog | None = None
         self._dialog_id = 0
         self._wake = asyncio.Event()
@@ -60,6 +64,7 @@ class TillController(QObject):
         active.open_drawer_requested.connect(
             lambda: self.act(state.approval_requested, "open_drawer"))
         active.close_requested.connect(self.request_close)
+        wire_sale(active.sale, state, self.act, self.print_receipt)
         window.warning.stay.connect(self.activity)
         window.close_attempted.connect(self.request_close)
 
@@ -77,6 +82,15 @@ class TillController(QObject):
         commands = event(*args) or []
         self.render()
         self.perform(commands)
+
+    def print_receipt(self) -> None:
+        """The receipt on screen, on paper; if the printer cannot, the till says why."""
+        sale = self.state.view(self._tz).sale
+        if sale is None or not sale.can_print:
+            return
+        problem = self.printer.print_lines(sale.receipt)
+        if problem is not None:
+            self.act(self.state.sale.print_failed, problem)
 
     def activity(self) -> None:
         self.state.activity()

@@ -26,6 +26,7 @@ from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.window import name_window, prepare_window, show_fatal_screen, show_window
 from nixpos.core import words
+from nixpos.core.clock import Clock
 from nixpos.core.session import TillSession
 from nixpos.core.ticker import BootTicker, Ticker
 from nixpos.core.till_state import TillState
@@ -58,13 +59,13 @@ class Till:
 
 def build_till(enrolled: Enrolled, *, kiosk: bool, ticker: Ticker | None = None,
                transport: httpx.AsyncBaseTransport | None = None,
-               window: MainWindow | None = None) -> Till:
+               window: MainWindow | None = None, clock: Clock | None = None) -> Till:
     """The whole till for one enrolled profile, in ``window`` if it is already on screen;
     the caller shows it (if need be) and starts it."""
     config = enrolled.config
     api = TillApi(config.server_url, enrolled.key, transport=transport)
     state = TillState(ticker or BootTicker(), till=config.terminal_name,
-                      shop=config.tenant_name)
+                      shop=config.tenant_name, clock=clock)
     window = window or prepare_window(config, kiosk=kiosk)
     controller = TillController(window, api, state)
     activity = ActivityFilter(controller.activity)

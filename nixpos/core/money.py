@@ -8,6 +8,7 @@ Rounding is half-up to one minor unit (``round_half_up``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -84,6 +85,7 @@ def plain(minor: int, exponent: int) -> str:
     return f"{to_major(minor, exponent):.{exponent}f}"
 
 
+@functools.lru_cache(maxsize=4096)  # Babel takes tens of µs; a screen repaints often
 def format_money(minor: int, code: str, exponent: int, locale: str = DEFAULT_LOCALE) -> str:
     """``350`` → ``"$3.50"``: the currency's symbol and separators, as the locale writes them."""
     from babel.numbers import format_currency

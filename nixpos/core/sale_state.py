@@ -23,7 +23,9 @@ from nixpos.core import words
 from nixpos.core.cart import Cart, quick_cash
 from nixpos.core.catalog import Catalog, Product
 from nixpos.core.money import format_money
+from nixpos.core.number_entry import EntryPurpose, EntryView, NumberEntry, typed_key
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod, PricingError
+from nixpos.core.receipt import local_time, receipt_text, row
 
 Json = dict[str, Any]
 RECENT_SALES = 20
@@ -151,6 +153,13 @@ class SaleView:
     refund: tuple[tuple[int, str, int, int], ...]  # line id, name, refundable, chosen
     price_changes: tuple[str, ...]
     held: int  # sales put aside
+    entry: EntryView | None = None  # the small pad over the sale (a discount, a quantity)
+    change_due: str = ""  # the sale just paid gives this back ("" for none, or a reprint)
+    can_print: bool = False  # the receipt is the server's (not the "being sent" note)
+    receipt_title: str = ""  # "Paid" for the sale just paid, "Receipt" for a reprint
+    refund_title: str = ""
+    refund_method: PaymentMethod = PaymentMethod.CASH
+    refund_reason: str = ""
 
 
 class SaleState:
@@ -171,6 +180,10 @@ class SaleState:
         self.price_changes: list[Product] = []
         self.held: list[Cart] = []  # sales put aside while a refused one is corrected
         self.timezone: tzinfo | None = None
+        self.entry: NumberEntry | None = None
+        self.just_paid = False  # the receipt on screen is of the sale just paid
+        self._shown_key: tuple[int | None, str] | None = None  # forgotten with the catalog
+        self._shown: tuple[ProductButton, ...] = ()
 
     # -- who sells ----------------------------------------------------------------------
 
@@ -179,7 +192,7 @@ class SaleState:
         parked = self._parked.pop(person_id, None)
         self.cart = parked if parked is not None else self._new_cart()
         self.mode = SaleMode.SELLING if not self.cart.payments else SaleMode.TENDER
-        self.message, self.typed, self.refund = "", "", None
+        self.message, self.typed, self.refund, self.entry = "", "", None, None
 
     def closed(self, person_id: int | None) -> None:
         """A session ended: a cart with something in it waits for its person."""
@@ -188,6 +201,7 @@ class SaleState:
         self.cart = self._new_cart()
         self.mode = SaleMode.SELLING
         self.price_changes = []
+        self.entry = None
 
     def _new_cart(self) -> Cart:
         return Cart(tax_rate_bp=self.catalog.tax_rate_bp if self.catalog else 0)
@@ -202,6 +216,7 @@ class SaleState:
         if body is None:
             return
         self.catalog = Catalog.from_json(body, etag)
+        self._shown_key = None
         if self.cart.is_empty:
             self.cart.tax_rate_bp = self.catalog.tax_rate_bp
         known = {c.id for c in self.catalog.categories}
@@ -269,11 +284,7 @@ class SaleState:
                  ) -> NeedsApproval | None:
         """A discount on one line (``index``) or on the whole sale (None)."""
         try:  # refuse what cannot be before asking anyone
-            if index is None:
-                discount.amount_of(self.cart.totals(with_sale_discount=False).subtotal)
-            else:
-                line = self.cart.lines[index]
-                discount.amount_of(line.quantity * line.unit_price)
+            self._check_discount(index, discount)
         except PricingError as error:
             self.message = str(error)
             return None
@@ -292,27 +303,108 @@ class SaleState:
         if not needs_manager:
             apply(None)
             return None
-        what = "the sale" if index is None else self.cart.lines[index].name
+        what = words.THE_SALE if index is None else self.cart.lines[index].name
         return NeedsApproval("discount", {"kind": discount.kind.value, "value": discount.value},
                              words.approve_discount(self._discount_words(discount), what), apply)
 
+    def _check_discount(self, index: int | None, discount: Discount) -> None:
+        """Raises ``PricingError`` if ``discount`` cannot be taken off its target."""
+        if index is None:
+            discount.amount_of(self.cart.totals(with_sale_discount=False).subtotal)
+        else:
+            line = self.cart.lines[index]
+            discount.amount_of(line.quantity * line.unit_price)
+
+    # -- the small pad: a discount or a quantity typed --------------------------------------
+
+    def edit_quantity(self, index: int) -> None:
+        if self.mode is SaleMode.SELLING and 0 <= index < len(self.cart.lines):
+            self.entry = NumberEntry(EntryPurpose.QUANTITY, index)
+
+    def edit_discount(self, index: int | None) -> None:
+        """The discount pad for line ``index``, or for the sale (None); either way it
+        offers a line too — that one, or the last rung up — to switch to."""
+        if self.mode is not SaleMode.SELLING or self.cart.is_empty:
+            return
+        if index is not None and not 0 <= index < len(self.cart.lines):
+            return
+        line = index if index is not None else len(self.cart.lines) - 1
+        self.entry = NumberEntry(EntryPurpose.DISCOUNT, index, opened_on=line)
+
+    def entry_key(self, key: str) -> None:
+        if self.entry is not None:
+            self.entry.key(key)
+
+    def entry_kind(self, kind: DiscountKind) -> None:
+        if self.entry is not None:
+            self.entry.choose_kind(kind)
+
+    def entry_target(self, index: int | None) -> None:
+        entry = self.entry
+        if entry is not None and index in (None, entry.opened_on):
+            entry.index, entry.error = index, ""
+
+    def entry_cancelled(self) -> None:
+        self.entry = None
+
+    def entry_remove(self) -> None:
+        """Take the target's discount off: it only raises the total, so no one approves."""
+        entry, self.entry = self.entry, None
+        if entry is None or entry.purpose is not EntryPurpose.DISCOUNT:
+            return
+        if entry.index is None:
+            self.cart.set_sale_discount(None)
+        elif entry.index < len(self.cart.lines):
+            self.cart.set_line_discount(entry.index, None)
+
+    def entry_done(self, needs_manager: bool) -> NeedsApproval | None:
+        """The pad's Apply: a quantity up rings more up, down is a void; a discount is
+        checked here, so a refusal is said on the pad before anyone is asked."""
+        entry = self.entry
+        if entry is None:
+            return None
+        index = entry.index
+        if index is not None and index >= len(self.cart.lines):
+            self.entry = None  # the cart changed under the pad (a refused sale came back)
+            return None
+        try:
+            if entry.purpose is EntryPurpose.QUANTITY:
+                assert index is not None
+                wanted, line = entry.quantity(), self.cart.lines[index]
+                if wanted > line.quantity:
+                    self.cart.set_quantity(index, wanted)
+                self.entry = None
+                if wanted < line.quantity:
+                    return self.void(index, line.quantity - wanted, needs_manager)
+                return None
+            discount = entry.discount()
+            self._check_discount(index, discount)
+        except PricingError as error:
+            entry.error = str(error)
+            return None
+        self.entry = None
+        return self.discount(index, discount, needs_manager)
+
     # -- taking payment --------------------------------------------------------------------------
 
+    @property
+    def can_pay(self) -> bool:
+        """Something to sell, at prices the cashier has seen (after ``price_changed``)."""
+        return not self.cart.is_empty and not self.price_changes
+
     def pay_pressed(self) -> None:
-        if not self.cart.is_empty:
-            self.mode, self.typed, self.message = SaleMode.TENDER, "", ""
+        if self.can_pay and self.mode is SaleMode.SELLING:
+            self.mode, self.typed, self.message, self.entry = SaleMode.TENDER, "", "", None
 
     def tender_key(self, key: str) -> None:
-        if key == words.CLEAR_KEY:
-            self.typed = ""
-        elif key == "⌫":
-            self.typed = self.typed[:-1]
-        elif key.isascii() and key.isdigit() and len(self.typed) < 9:
-            self.typed = (self.typed + key).lstrip("0")
+        if self.mode is SaleMode.TENDER:
+            self.typed = typed_key(self.typed, key)
 
     def tender(self, method: PaymentMethod, amount: int | None, token: str | None,
                now: datetime) -> list[Any]:
         """Take ``amount`` (what was typed, if None) by ``method``; a paid cart is sent."""
+        if self.mode is not SaleMode.TENDER:
+            return []
         if amount is None:
             amount = int(self.typed) if self.typed else self.cart.remaining
         try:
@@ -343,7 +435,7 @@ class SaleState:
         self.receipt = {"pending": pending.client_id, "change": cart.change_due,
                         "total": pending.total}
         self.cart = self._new_cart()
-        self.mode = SaleMode.RECEIPT
+        self.mode, self.just_paid, self.message = SaleMode.RECEIPT, True, ""
         return [PostSale(token, pending.client_id, pending.body)]
 
     def sale_answered(self, command: PostSale, body: Json) -> None:
@@ -365,7 +457,7 @@ class SaleState:
         cart.cancel_payments()
         if not self.cart.is_empty:  # the cashier went on: keep the new sale for later
             self.held.append(self.cart)
-        self.cart, self.mode, self.receipt = cart, SaleMode.SELLING, None
+        self.cart, self.mode, self.receipt, self.entry = cart, SaleMode.SELLING, None, None
         if code == "price_changed":
             self.price_changes = [Product(int(p["id"]), str(p.get("sku") or ""), str(p["name"]),
                                           p.get("category_id"), int(p["price"]))
@@ -409,12 +501,21 @@ class SaleState:
         return PostSale(pending.token, pending.client_id, pending.body)
 
     def done_with_receipt(self) -> None:
-        self.mode, self.receipt = SaleMode.SELLING, None
+        self.mode, self.receipt, self.just_paid, self.message = SaleMode.SELLING, None, False, ""
+
+    def print_failed(self, message: str) -> None:
+        """The OS printer refused the receipt: say why and what to do."""
+        self.message = message
 
     # -- recent sales and refunds ---------------------------------------------------------
 
     def show_recent(self, token: str) -> list[Any]:
-        self.mode = SaleMode.RECENT
+        """The till's recent sales (fetched fresh), from selling or a receipt: never from
+        the middle of taking payment."""
+        if self.mode not in (SaleMode.SELLING, SaleMode.RECEIPT, SaleMode.RECENT):
+            return []
+        self.mode, self.receipt, self.just_paid, self.entry = SaleMode.RECENT, None, False, None
+        self.message = ""
         return [ListSales(token)]
 
     def recent_answered(self, body: Json) -> None:
@@ -424,7 +525,7 @@ class SaleState:
     def reprint(self, sale_id: int) -> None:
         sale = next((s for s in self.recent if s.get("id") == sale_id), None)
         if sale is not None:
-            self.receipt, self.mode = sale, SaleMode.RECEIPT
+            self.receipt, self.mode, self.just_paid = sale, SaleMode.RECEIPT, False
 
     def start_refund(self, sale_id: int) -> None:
         sale = next((s for s in self.recent if s.get("id") == sale_id), None)
@@ -469,9 +570,11 @@ class SaleState:
         return NeedsApproval("refund", {"sale_id": sale_id},
                              words.approve_refund(draft.sale.get("number")), apply)
 
-    def refund_answered(self, body: Json) -> None:
+    def refund_answered(self, body: Json, token: str | None) -> list[Any]:
+        """The refund is recorded: back to the list, fetched again to show it refunded."""
         self.refund, self.mode = None, SaleMode.RECENT
         self.message = words.refunded(self._money(int(body.get("amount", 0))))
+        return [ListSales(token)] if token is not None else []
 
     def refund_refused(self, message: str) -> None:
         self.message = message
@@ -505,14 +608,10 @@ class SaleState:
     def view(self) -> SaleView:
         catalog = self.catalog
         totals = self.cart.totals()
-        if catalog is None:
-            categories: tuple[tuple[int | None, str, bool], ...] = ()
-            shown: list[Product] = []
-        else:
+        categories: tuple[tuple[int | None, str, bool], ...] = ()
+        if catalog is not None:
             categories = tuple((c.id, c.name, c.id == self.category_id and not self.query)
                                for c in catalog.categories)
-            shown = (catalog.search(self.query) if self.query.strip()
-                     else catalog.in_category(self.category_id))
         lines = tuple(
             CartLineView(index, line.name, line.quantity, self._money(line.unit_price),
                          self._money(total.total),
@@ -522,16 +621,16 @@ class SaleState:
         return SaleView(
             mode=self.mode,
             categories=categories,
-            products=tuple(ProductButton(p.id, p.name, self._money(p.price)) for p in shown),
+            products=self._product_buttons(),
             query=self.query,
             lines=lines,
             subtotal=self._money(totals.subtotal),
-            discounts=self._money(totals.discount_total) if totals.discount_total else "",
+            discounts=f"−{self._money(totals.discount_total)}" if totals.discount_total else "",
             tax=self._money(totals.tax_included),
             total=self._money(totals.total),
             sale_discount=(f"−{self._discount_words(self.cart.discount)}"
                            if self.cart.discount else ""),
-            can_pay=not self.cart.is_empty,
+            can_pay=self.can_pay,
             message=self.message,
             sending=len(self.sending),
             tender=self._tender_view() if self.mode is SaleMode.TENDER else None,
@@ -541,26 +640,91 @@ class SaleState:
             refund=self._refund_rows(),
             price_changes=tuple(self._price_change(p) for p in self.price_changes),
             held=len(self.held),
+            entry=self._entry_view(),
+            change_due=self._change_due(),
+            can_print=self.mode is SaleMode.RECEIPT and self.receipt is not None
+            and "pending" not in self.receipt,
+            receipt_title=words.PAID if self.just_paid else words.RECEIPT,
+            refund_title=(words.refund_title(self.refund.sale.get("number"))
+                          if self.refund is not None else ""),
+            refund_method=self.refund.method if self.refund is not None else PaymentMethod.CASH,
+            refund_reason=self.refund.reason if self.refund is not None else "",
         )
+
+    def _product_buttons(self) -> tuple[ProductButton, ...]:
+        """The buttons for the chosen category or the search, made once for each: the
+        screen is painted after every tap, and formatting 500 prices each time is not
+        free (SPEC §5: a tap shows within a frame)."""
+        catalog = self.catalog
+        if catalog is None:
+            return ()
+        key = (self.category_id, self.query.strip())
+        if self._shown_key != key:
+            found = (catalog.search(self.query) if self.query.strip()
+                     else catalog.in_category(self.category_id))
+            self._shown = tuple(ProductButton(p.id, p.name, self._money(p.price)) for p in found)
+            self._shown_key = key
+        return self._shown
+
+    def _entry_view(self) -> EntryView | None:
+        entry = self.entry
+        if entry is None or (entry.index is not None and entry.index >= len(self.cart.lines)):
+            return None
+        line = self.cart.lines[entry.index] if entry.index is not None else None
+        if entry.purpose is EntryPurpose.QUANTITY:
+            assert line is not None
+            return EntryView(words.quantity_title(line.name, line.quantity), entry.typed, (),
+                             (), entry.error, can_remove=False)
+        shown = ""
+        if entry.typed:
+            value = int(entry.typed)
+            shown = f"{value} %" if entry.kind is DiscountKind.PERCENT else self._money(value)
+        # Opened on a line, the pad offers that line and the whole sale.
+        targets: list[tuple[int | None, str, bool]] = []
+        if entry.opened_on is not None:
+            targets.append((entry.opened_on, self.cart.lines[entry.opened_on].name,
+                            entry.index == entry.opened_on))
+        targets.append((None, words.WHOLE_SALE, entry.index is None))
+        current = line.discount if line is not None else self.cart.discount
+        return EntryView(
+            title=words.discount_title(line.name if line is not None else None),
+            shown=shown,
+            targets=tuple(targets),
+            kinds=tuple((kind, words.DISCOUNT_KINDS[kind.value], kind is entry.kind)
+                        for kind in DiscountKind),
+            error=entry.error,
+            can_remove=current is not None,
+        )
+
+    def _change_due(self) -> str:
+        change = self.receipt.get("change") if self.receipt is not None else None
+        if self.mode is SaleMode.RECEIPT and self.just_paid and isinstance(change, int):
+            return self._money(change) if change else ""
+        return ""
 
     def _tender_view(self) -> TenderView:
         cart = self.cart
         exponent = self.catalog.currency.exponent if self.catalog else 2
         remaining = cart.remaining
+        typed = int(self.typed) if self.typed else 0
+        cash_taken = any(p.method is PaymentMethod.CASH for p in cart.payments)
+        # What cash of the amount typed would give back, shown before it is taken.
+        change = cart.change_due or (typed - remaining if typed > remaining and not cash_taken
+                                     else 0)
         return TenderView(
             total=self._money(cart.totals().total),
             remaining=self._money(remaining),
             typed=self._money(int(self.typed)) if self.typed else "",
-            quick=tuple((amount, self._money(amount))
-                        for amount in quick_cash(remaining, exponent)),
+            quick=() if cash_taken else tuple((amount, self._money(amount))
+                                              for amount in quick_cash(remaining, exponent)),
             payments=tuple(f"{words.METHODS[p.method.value]} {self._money(p.amount)}"
                            for p in cart.payments),
-            change=self._money(cart.change_due) if cart.change_due else "",
+            change=self._money(change) if change else "",
             paid=cart.is_paid,
         )
 
     def _summary(self, sale: Json) -> str:
-        when = _local_time(sale.get("completed_at"), self.timezone)
+        when = local_time(sale.get("completed_at"), self.timezone)
         return words.sale_summary(sale.get("number"), when, self._money(int(sale.get("total", 0))),
                                   int(sale.get("refunded", 0) or 0) > 0)
 
@@ -582,49 +746,8 @@ class SaleState:
         if sale is None:
             return ()
         if "pending" in sale:
-            lines = [words.SENDING_SALE, words.total_line(self._money(int(sale["total"])))]
+            lines = [words.SENDING_SALE, "", *row(words.TOTAL, self._money(int(sale["total"])))]
             if sale["change"]:
-                lines.append(words.change_line(self._money(int(sale["change"]))))
+                lines += row(words.CHANGE, self._money(int(sale["change"])))
             return tuple(lines)
         return tuple(receipt_text(sale, self.shop, self._money, self.timezone))
-
-
-def _local_time(value: object, tz: tzinfo | None) -> str:
-    if not isinstance(value, str):
-        return ""
-    try:
-        at = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return ""
-    return f"{at.astimezone(tz):%Y-%m-%d %H:%M}"
-
-
-def receipt_text(sale: Json, shop: str, money: Callable[[int], str],
-                 tz: tzinfo | None) -> list[str]:
-    """The receipt as lines of text: shop, till, cashier, number, local time, lines,
-    discounts, tax included, payments and change (SPEC §6)."""
-    staff = (sale.get("staff") or {}).get("name", "")
-    till = (sale.get("terminal") or {}).get("name", "")
-    out = [shop, words.receipt_header(sale.get("number"), till, staff),
-           _local_time(sale.get("completed_at"), tz), ""]
-    for line in sale.get("lines") or []:
-        out.append(words.receipt_line(int(line["quantity"]), str(line.get("name", "")),
-                                      money(int(line["total"]))))
-        if line.get("discount_amount"):
-            out.append(words.receipt_discount(money(int(line["discount_amount"]))))
-    out.append("")
-    out.append(words.subtotal_line(money(int(sale.get("subtotal", 0)))))
-    if sale.get("discount_total"):
-        out.append(words.discounts_line(money(int(sale["discount_total"]))))
-    out.append(words.total_line(money(int(sale.get("total", 0)))))
-    out.append(words.tax_line(money(int(sale.get("tax_included", 0)))))
-    for payment in sale.get("payments") or []:
-        method = words.METHODS.get(str(payment.get("method")), str(payment.get("method")))
-        out.append(words.payment_line(method, money(int(payment.get("amount", 0)))))
-        if payment.get("tendered"):
-            out.append(words.tendered_line(money(int(payment["tendered"]))))
-    if sale.get("change"):
-        out.append(words.change_line(money(int(sale["change"]))))
-    if sale.get("refunded"):
-        out.append(words.refunded(money(int(sale["refunded"]))))
-    return out

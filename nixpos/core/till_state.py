@@ -349,6 +349,21 @@ class TillState:
             return []
         return self._approve_then(self.sale.discount(index, discount, self._needs_manager))
 
+    def pay_pressed(self) -> list[Command]:
+        """Pay: the tender screen, or a sale with nothing to pay (a 100 % discount) is done."""
+        if not self.session.is_live or not self.sale.can_pay:
+            return []
+        if self.sale.cart.totals().total == 0:
+            return self.complete_free_sale()
+        self.sale.pay_pressed()
+        return []
+
+    def entry_done(self) -> list[Command]:
+        """The small pad's Apply: a quantity or a discount, through a manager where needed."""
+        if not self.session.is_live:
+            return []
+        return self._approve_then(self.sale.entry_done(self._needs_manager))
+
     def tender(self, method: PaymentMethod, amount: int | None = None) -> list[Command]:
         if not self.session.is_live:
             return []
@@ -496,7 +511,7 @@ class TillState:
                     self.sale.recent_answered(outcome.body)
             case PostRefund():
                 if isinstance(outcome, Ok):
-                    self.sale.refund_answered(outcome.body)
+                    return self.sale.refund_answered(outcome.body, self.session.token)
                 elif isinstance(outcome, Refused):
                     self.sale.refund_refused(words.refusal(outcome.code, outcome.message))
                 else:
@@ -571,6 +586,7 @@ class TillState:
         self._apply_policy(status.policy)
         self.till = status.till or self.till
         self.shop = status.shop or self.shop
+        self.sale.till, self.sale.shop = self.till, self.shop  # as receipts name them
         # A PIN answer that arrived while this status was on its way is newer news
         # about the keypad lockout than the status itself.
         if command.pin_epoch == self.pin_epoch:

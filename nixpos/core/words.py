@@ -62,7 +62,6 @@ def lockout(seconds: int) -> str:
 # -- signed in ---------------------------------------------------------------------
 
 LOCK = "Lock"
-READY_FOR_SALE = "Ready for the next sale"
 OPEN_DRAWER = "Open drawer"
 CLOSE_PROGRAM = "Close till program"
 ROLES = {"cashier": "Cashier", "manager": "Manager", "owner": "Owner"}
@@ -220,6 +219,70 @@ REFUND_NEEDS_REASON = "Say why: type a reason for the refund."
 ACCEPT_PRICES = "Accept the new prices"
 RESUME_HELD = "Back to the sale put aside"
 EMPTY_CART = "Tap a product, search, or scan a barcode."
+BACKSPACE_KEY = "⌫"
+MORE = "More"
+BACK = "Back"
+LESS_KEY = "−"
+MORE_KEY = "+"
+DISCOUNTS = "Discounts"
+LEFT_TO_PAY = "Left to pay"
+AMOUNT_GIVEN = "Amount given"
+PAID = "Paid"
+RECEIPT = "Receipt"
+TENDER_HINT = "Type the amount given, or tap a note."
+PRICES_CHANGED = "Prices changed since this sale was rung up:"
+NO_RECENT_SALES = "No sales on this till yet."
+NO_PRINTER = "No printer is set up on this till. Ask IT to set a default printer."
+PRINT_FAILED = "The receipt could not be printed. Check the printer's paper and power."
+REFUND_METHOD = "Give back by"
+REASON = "Reason"
+REASON_HINT = "Why is it refunded?"
+REFUND_REASONS = ("Wrong order", "Spilt", "Not as expected")
+WHOLE_SALE = "Whole sale"
+DISCOUNT_KINDS = {"percent": "Percent", "amount": "Amount"}
+APPLY = "Apply"
+NO_DISCOUNT = "No discount"
+TYPE_DISCOUNT = "Type the discount: a percent from 1 to 100, or an amount."
+
+
+def pay(total: str) -> str:
+    return f"Pay {total}"
+
+
+def exact(amount: str) -> str:
+    return f"{EXACT} {amount}"
+
+
+def sending(count: int) -> str:
+    return f"{count} sale{'s' if count != 1 else ''} being sent"
+
+
+def each(price: str) -> str:
+    return f"{price} each"
+
+
+def type_quantity(most: int) -> str:
+    return f"Type a quantity from 1 to {most}. To take a line off, tap its −."
+
+
+def quantity_title(name: str, now: int) -> str:
+    return f"Quantity of {name} (now {now})"
+
+
+THE_SALE = "the sale"
+
+
+def discount_title(line: str | None) -> str:
+    """The discount pad's title: on one line (its name) or on the sale (None)."""
+    return f"Discount on {line}" if line is not None else "Discount on the whole sale"
+
+
+def refund_title(number: object) -> str:
+    return f"Refund sale No. {number}"
+
+
+def refundable(left: int) -> str:
+    return f"{left} left to refund" if left else "all refunded"
 
 
 def plain_money(minor: int) -> str:
@@ -262,37 +325,20 @@ def receipt_header(number: object, till: str, cashier: str) -> str:
     return f"Sale {number} · {till} · {cashier}"
 
 
-def receipt_line(quantity: int, name: str, total: str) -> str:
-    return f"{quantity} × {name}  {total}"
+def receipt_item(quantity: int, name: str) -> str:
+    return f"{quantity} × {name}"
 
 
-def receipt_discount(amount: str) -> str:
-    return f"    discount −{amount}"
+def receipt_each(price: str) -> str:
+    return f"    {price} each"
 
 
-def subtotal_line(amount: str) -> str:
-    return f"Subtotal  {amount}"
-
-
-def discounts_line(amount: str) -> str:
-    return f"Discounts  −{amount}"
-
-
-def total_line(amount: str) -> str:
-    return f"Total  {amount}"
-
-
-def tax_line(amount: str) -> str:
-    return f"Tax included  {amount}"
-
-
-def payment_line(method: str, amount: str) -> str:
-    return f"{method}  {amount}"
-
-
-def tendered_line(amount: str) -> str:
-    return f"    tendered {amount}"
-
-
-def change_line(amount: str) -> str:
-    return f"Change  {amount}"
+RECEIPT_DISCOUNT = "    discount"
+RECEIPT_TENDERED = "    tendered"
+SUBTOTAL = "Subtotal"
+SALE_DISCOUNT = "Sale discount"
+TOTAL = "Total"
+TAX_INCLUDED = "Tax included"
+SAVED = "You saved"
+CHANGE = "Change"
+REFUNDED = "Refunded"

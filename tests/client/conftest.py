@@ -1,12 +1,15 @@
-"""Client fixtures: a qasync loop, an in-memory keyring, a live server and tills on it."""
+"""Client fixtures: a qasync loop, an in-memory keyring, a live server and tills on it, and
+a till on a scripted server (``scripted.ScriptedServer``) with a fake clock."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 import keyring
 import keyring.backend
 import pytest
@@ -17,10 +20,12 @@ from pytestqt.qtbot import QtBot
 from nixpos.client.config import TillConfig
 from nixpos.client.enrollment import Enrolled
 from nixpos.client.till import Till, build_till
-from nixpos.core.clock import SystemClock
+from nixpos.core.clock import FakeClock, SystemClock
+from nixpos.core.ticker import FakeTicker
 from nixpos.server.app import create_app
 from nixpos.server.db import Database
 from nixpos.server.services.context import ServerContext
+from tests.client.scripted import ScriptedServer
 from tests.conftest import PIN_SECRET
 from tests.helpers import Shop
 from tests.live_server import LiveServer
@@ -152,3 +157,33 @@ def make_till(live_shop: Shop, live_server: LiveServer, qapp: QApplication,
         run(till.close())
         till.window.may_close = True
         till.window.close()
+
+
+@pytest.fixture
+def server() -> ScriptedServer:
+    return ScriptedServer()
+
+
+@pytest.fixture
+def ticker() -> FakeTicker:
+    return FakeTicker()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 25, 12, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def till(server: ScriptedServer, ticker: FakeTicker, clock: FakeClock, qapp: QApplication,
+         run: Callable[[Awaitable[Any]], Any]) -> Iterator[Till]:
+    """A till on the scripted server, started as a till starts (it learns its policy)."""
+    config = TillConfig("http://till.test", "Till 1", "lumiere-coffee", "Lumière Coffee")
+    built = build_till(Enrolled(config, "the-till-key"), kiosk=False, ticker=ticker,
+                       transport=httpx.MockTransport(server.handle), clock=clock)
+    built.window.show()
+    run(built.controller.poll_once())  # learns the policy, as on start
+    built.window.activateWindow()
+    yield built
+    run(built.close())
+    built.window.close()

@@ -2,10 +2,13 @@
 
 Each screen is shown in its fullest state — the lock screen with the kick
 banner, a long error and the offline badge at once; the override dialog open
-with its error; the idle warning over the active screen — and then every
-button and text field must lie entirely inside the till's window and be at
-least 44×44 px, every text must show in full, and the keypad's keys must not
-overlap and stay large (≥ 56 px tall).
+with its error; the idle warning over the active screen; each sale screen
+with a full cart, a discount, a split payment with change, notes above it —
+and then every button and text field must lie entirely inside the till's
+window (in a scrolling list: the list must, and the row fit across it) and be
+at least 44×44 px, every text must show in full, and the keypad's keys must
+not overlap and stay large (≥ 56 px tall). Product buttons are ≥ 64 px tall.
+The sale screens' states come from the real core (``sale_states``).
 """
 
 from __future__ import annotations
@@ -20,8 +23,11 @@ from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.keypad import PinKeypad
 from nixpos.client.views.main_window import MainWindow
 from nixpos.client.views.override_dialog import OverrideDialog
+from nixpos.client.views.products import ProductButton
 from nixpos.client.window import name_window
-from nixpos.core.till_state import ActiveView
+from nixpos.core.pricing import DiscountKind
+from nixpos.core.till_state import ActiveView, TillState
+from tests.client import sale_states
 from tests.client.screen_checks import assert_fits, on_screen
 
 SMALL, SHORT, BIG = QSize(800, 480), QSize(1024, 600), QSize(1920, 1080)
@@ -170,3 +176,90 @@ def test_the_set_up_dialog_shows_a_long_error_in_full_on_a_small_screen(qtbot: Q
     assert_fits(dialog, dialog)
     for field in (dialog.server, dialog.code, dialog.device):
         assert field.font().pixelSize() >= 16, "type too small for a touch screen"
+
+
+# -- the sale screens ------------------------------------------------------------------------
+
+PRODUCT_PX = 64
+
+
+def sale_scene(name: str) -> TillState:
+    """The till's state on one sale screen, at its fullest."""
+    state = sale_states.busy(sale_states.signed_in())
+    match name:
+        case "selling":
+            sale_states.full_cart(state)
+            state.sale.scanned("9780306406157")  # the message shows above the cart
+        case "discount pad":
+            sale_states.full_cart(state)
+            state.sale.edit_discount(1)
+            state.sale.entry_kind(DiscountKind.AMOUNT)
+            for key in "99999":
+                state.sale.entry_key(key)
+            state.entry_done()  # more than the line: the pad stays, saying why
+            assert state.sale.entry is not None and state.sale.entry.error
+        case "quantity pad":
+            sale_states.full_cart(state)
+            state.sale.edit_quantity(0)
+            state.sale.entry_key("4")
+        case "price changes":
+            sale_states.full_cart(state)
+            sale_states.prices_changed(state)
+        case "tender":
+            sale_states.tendering(state)
+        case "receipt":
+            sale_states.receipt(state)
+        case "recent":
+            sale_states.recent(state)
+        case "refund":
+            sale_states.refunding(state)
+            state.sale.refund_refused(sale_states.OVER_REFUND)  # the server's words
+    return state
+
+
+SCENES = ["selling", "discount pad", "quantity pad", "price changes", "tender", "receipt",
+          "recent", "refund"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("scene", SCENES)
+def test_every_sale_screen_fits_at_its_fullest(
+    qtbot: QtBot, till_window: MainWindow, size: QSize, scene: str
+) -> None:
+    state = sale_scene(scene)
+    till_window.show_view(state.view())
+    show_at(qtbot, till_window, size)
+    view = state.view().sale
+    assert view is not None
+    screen = till_window.active_screen.sale
+    assert screen.pages.currentWidget() is screen._page_for[view.mode]
+    assert_fits(till_window, till_window.active_screen)
+    if scene != "selling":
+        return
+    buttons = [b for b in screen.findChildren(ProductButton) if b.isVisible()]
+    assert len(buttons) == len(view.products) > 0
+    for product in buttons:
+        assert product.height() >= PRODUCT_PX, (product.name, product.height())
+    assert screen.message.isVisible() and screen.sending.isVisible()
+    assert till_window.active_screen.notice.isVisible()
+
+
+def test_the_sale_screen_uses_a_big_screen(qtbot: QtBot, till_window: MainWindow) -> None:
+    """On 1920×1080 the products, the pads and the total grow; the cart gets its share."""
+    measured: dict[int, tuple[int, ...]] = {}
+    for size in (SHORT, BIG):
+        till_window.show_view(sale_scene("selling").view())
+        show_at(qtbot, till_window, size)
+        screen = till_window.active_screen.sale
+        product = next(b for b in screen.findChildren(ProductButton) if b.isVisible())
+        total = screen.selling.cart.total
+        cart = screen.selling.cart
+        measured[size.height()] = (product.height(), product.width(), total.font().pixelSize())
+        assert cart.width() >= 0.35 * size.width(), cart.width()
+        till_window.show_view(sale_scene("tender").view())
+        qtbot.wait(1)
+        key = screen.tender.pad.buttons["5"]
+        measured[size.height()] += (key.height(), screen.tender.change.font().pixelSize())
+    for before, after in zip(measured[600], measured[1080], strict=True):
+        assert after >= before * 1.5, measured
+

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from nixpos.core import words
 from nixpos.core.answers import Ok, Refused, Unreachable
 from nixpos.core.clock import FakeClock
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod
@@ -53,6 +54,11 @@ def approve(till: TillState, manager: Json = DARA, approval_id: int = 41) -> lis
         return follow  # a refund spends its approval at once
     assert follow == [UseApproval(asked[0].token, approval_id, asked[0].action, "Dara Chan")]
     return till.answered(follow[0], Ok({"approval": {"id": approval_id}}))
+
+
+def squeezed(receipt: tuple[str, ...]) -> list[str]:
+    """A receipt's lines with the spaces that line amounts up squeezed to one."""
+    return [" ".join(line.split()) for line in receipt]
 
 
 def lines(till: TillState) -> list[tuple[str, int, str]]:
@@ -157,7 +163,7 @@ def test_cash_with_change_posts_the_sale_and_shows_the_receipt(till: TillState) 
     assert body["payments"] == [{"method": "cash", "amount": 625, "tendered": 1000}]
     view = till.view().sale
     assert view is not None and view.mode is SaleMode.RECEIPT and view.sending == 1
-    assert "Change  $3.75" in view.receipt
+    assert "Change $3.75" in squeezed(view.receipt) and view.change_due == "$3.75"
     sale = {"id": 5, "number": 12, "staff": MEALEA, "terminal": {"id": 1, "name": "Till 1"},
             "completed_at": "2026-11-25T09:30:00Z", "subtotal": 625, "discount_total": 0,
             "total": 625, "tax_included": 57, "change": 375, "refunded": 0,
@@ -165,10 +171,12 @@ def test_cash_with_change_posts_the_sale_and_shows_the_receipt(till: TillState) 
                       {"id": 2, "name": "Croissant", "quantity": 1, "total": 275}],
             "payments": [{"method": "cash", "amount": 625, "tendered": 1000, "change": 375}]}
     till.answered(posted[0], Ok(sale))
-    receipt = till.view().sale.receipt
+    receipt = squeezed(till.view().sale.receipt)
     assert receipt[0] == "Lumière Coffee" and "Sale 12 · Till 1 · Mealea Sok" in receipt
-    assert "Tax included  $0.57" in receipt and "Change  $3.75" in receipt
-    assert till.view().sale.sending == 0
+    assert "Tax included $0.57" in receipt and "Change $3.75" in receipt
+    assert till.view().sale.sending == 0 and till.view().sale.can_print
+    till.sale.done_with_receipt()
+    assert till.view().sale.change_due == ""  # the next customer is not owed it
 
 
 def test_a_split_between_card_and_cash(till: TillState) -> None:
@@ -209,6 +217,8 @@ def test_changed_prices_bring_the_cart_back_to_accept(till: TillState) -> None:
     assert view is not None and view.mode is SaleMode.SELLING
     assert view.price_changes == ("Latte: $3.50 → $3.75",)
     assert lines(till) == [("Latte", 1, "$3.50")]  # nothing silently re-priced
+    assert not view.can_pay and till.pay_pressed() == []  # not at the old prices
+    assert till.view().sale.mode is SaleMode.SELLING
     till.sale.accept_prices()
     assert lines(till) == [("Latte", 1, "$3.75")]
     assert till.view().sale.mode is SaleMode.TENDER
@@ -265,8 +275,10 @@ def test_a_cashiers_refund_needs_a_manager_then_posts(till: TillState) -> None:
     assert len(posted) == 1 and isinstance(posted[0], PostRefund)
     assert posted[0].sale_id == 5 and posted[0].body["approval_id"] == 41
     assert posted[0].body["lines"] == [{"line_id": 1, "quantity": 1}]
-    till.answered(posted[0], Ok({"amount": 350}))
-    assert till.view().sale.message == "Refunded $3.50."
+    # Recorded: back to the list, fetched again so that it shows the sale refunded.
+    assert till.answered(posted[0], Ok({"amount": 350})) == [ListSales(token)]
+    view = till.view().sale
+    assert view.message == "Refunded $3.50." and view.mode is SaleMode.RECENT
 
 
 def test_over_refund_is_said_in_words(till: TillState) -> None:
@@ -290,3 +302,158 @@ def test_a_poll_saying_the_menu_changed_fetches_it(till: TillState) -> None:
         FetchCatalog('"v1"')]
     till.answered(FetchCatalog('"v1"'), Ok({}, '"v1"', not_modified=True))
     assert till.sale.catalog is not None and till.sale.catalog.etag == '"v1"'
+
+
+# -- the small pad: discounts and quantities typed ----------------------------------------
+
+
+def type_on_pad(till: TillState, digits: str) -> None:
+    for key in digits:
+        till.sale.entry_key(key)
+
+
+def test_a_line_discount_typed_on_the_pad_asks_a_manager_with_the_exact_discount(
+    till: TillState
+) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.edit_discount(0)  # tapped on the Latte line
+    entry = till.view().sale.entry
+    assert entry is not None and entry.title == "Discount on Latte"
+    assert entry.targets == ((0, "Latte", True), (None, "Whole sale", False))
+    assert [(label, chosen) for _, label, chosen in entry.kinds] == [
+        ("Percent", True), ("Amount", False)]
+    type_on_pad(till, "010")
+    assert till.view().sale.entry.shown == "10 %"
+    assert till.entry_done() == []
+    assert till.view().sale.entry is None
+    dialog = till.view().dialog
+    assert dialog is not None and dialog.text.startswith("Approve 10 % off Latte?")
+    assert lines(till) == [("Latte", 1, "$3.50")]  # not before a manager approves
+    approve(till)
+    assert lines(till) == [("Latte", 1, "$3.15")]
+
+
+def test_the_pad_switches_to_an_amount_off_the_whole_sale(till: TillState) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.product_tapped(21)
+    till.sale.edit_discount(None)  # the Discount button: the sale, or the last line
+    assert till.view().sale.entry.targets == ((1, "Croissant", False), (None, "Whole sale", True))
+    till.sale.entry_target(1)
+    type_on_pad(till, "10")
+    till.sale.entry_target(None)
+    till.sale.entry_kind(DiscountKind.AMOUNT)  # the digits meant a percent: they go
+    assert till.view().sale.entry.shown == ""
+    type_on_pad(till, "050")
+    entry = till.view().sale.entry
+    assert entry.shown == "$0.50" and entry.title == "Discount on the whole sale"
+    assert entry.targets == ((1, "Croissant", False), (None, "Whole sale", True))
+    till.entry_done()
+    assert till.view().dialog.text.startswith("Approve $0.50 off the sale?")
+    approve(till)
+    view = till.view().sale
+    assert (view.total, view.discounts, view.sale_discount) == ("$5.75", "−$0.50", "−$0.50")
+    assert till.sale.cart.body()["discount"] == {"kind": "amount", "value": 50,
+                                                 "approval_id": 41}
+
+
+@pytest.mark.parametrize(("kind", "digits", "says"), [
+    (DiscountKind.AMOUNT, "500", "cannot be more"),  # $5.00 off a $3.50 Latte
+    (DiscountKind.PERCENT, "101", "1 to 100"),
+    (DiscountKind.PERCENT, "", "Type the discount"),
+])
+def test_a_discount_that_cannot_be_is_refused_on_the_pad_before_anyone_is_asked(
+    till: TillState, kind: DiscountKind, digits: str, says: str
+) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.edit_discount(0)
+    till.sale.entry_kind(kind)
+    type_on_pad(till, digits)
+    assert till.entry_done() == []
+    entry = till.view().sale.entry
+    assert entry is not None and says in entry.error  # still open, saying why
+    assert till.view().dialog is None
+    till.sale.entry_key("1")
+    assert till.view().sale.entry.error == ""  # typing again clears it
+
+
+def test_no_discount_takes_one_off_without_asking(till: TillState) -> None:
+    sign_in(till, DARA)
+    till.sale.product_tapped(11)
+    till.discount_requested(0, Discount(DiscountKind.PERCENT, 10))
+    till.sale.edit_discount(0)
+    assert till.view().sale.entry.can_remove
+    till.sale.entry_remove()
+    assert till.view().sale.entry is None and lines(till) == [("Latte", 1, "$3.50")]
+
+
+def test_a_quantity_typed_up_rings_more_up_and_down_is_a_void_for_a_manager(
+    till: TillState
+) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.edit_quantity(0)
+    assert till.view().sale.entry.title == "Quantity of Latte (now 1)"
+    type_on_pad(till, "3")
+    assert till.entry_done() == [] and till.view().dialog is None
+    assert lines(till) == [("Latte", 3, "$10.50")]
+    till.sale.edit_quantity(0)
+    type_on_pad(till, "1")
+    till.entry_done()
+    assert "voiding 2 × Latte" in till.view().dialog.text
+    approve(till)
+    assert lines(till) == [("Latte", 1, "$3.50")]
+    assert till.sale.cart.body()["voided"] == [
+        {"product_id": 11, "quantity": 2, "approval_id": 41}]
+
+
+def test_a_lock_closes_the_pad(till: TillState) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.edit_quantity(0)
+    till.lock_pressed()
+    sign_in(till, session_id=8)
+    view = till.view().sale
+    assert view.entry is None and lines(till) == [("Latte", 1, "$3.50")]
+
+
+# -- paying -----------------------------------------------------------------------------------
+
+
+def test_the_tender_screen_shows_the_change_before_the_cash_is_taken(till: TillState) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.sale.product_tapped(21)
+    till.pay_pressed()
+    for key in "2000":
+        till.sale.tender_key(key)
+    tender = till.view().sale.tender
+    assert (tender.typed, tender.change) == ("$20.00", "$13.75")
+    till.sale.tender_key(words.BACKSPACE_KEY)
+    assert till.view().sale.tender.change == ""  # $2.00 is less than $6.25
+
+
+def test_a_sale_with_nothing_to_pay_completes_at_pay(till: TillState) -> None:
+    sign_in(till, DARA)
+    till.sale.product_tapped(11)
+    till.discount_requested(None, Discount(DiscountKind.PERCENT, 100))
+    posted = till.pay_pressed()
+    assert len(posted) == 1 and isinstance(posted[0], PostSale)
+    assert posted[0].body["payments"] == []
+    assert till.view().sale.mode is SaleMode.RECEIPT
+
+
+def test_the_pads_and_lists_take_nothing_out_of_place(till: TillState) -> None:
+    sign_in(till)
+    till.sale.tender_key("5")  # not on the tender screen: nothing typed
+    till.sale.product_tapped(11)
+    till.pay_pressed()
+    assert till.view().sale.tender.typed == ""
+    till.tender(CARD, 100)
+    assert till.recent_requested() == []  # not in the middle of a payment
+    till.sale.edit_discount(None)  # nor a discount that would start it over
+    view = till.view().sale
+    assert view.mode is SaleMode.TENDER and view.entry is None
+    assert view.tender.payments == ("Card $1.00",)

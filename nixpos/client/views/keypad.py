@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from nixpos.core import words
 
-BACKSPACE = "⌫"
+BACKSPACE = words.BACKSPACE_KEY
 CLEAR = words.CLEAR_KEY
 ENTER = words.ENTER_KEY
 # Keys grow with the space they get (their minimum is in the stylesheet), but a

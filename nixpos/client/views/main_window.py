@@ -52,6 +52,8 @@ class MainWindow(QMainWindow):
                 self.show_locked()
         else:
             self.active_screen.show_view(view.active)
+            if view.sale is not None:
+                self.active_screen.sale.show_view(view.sale)
             if self.is_locked_view:
                 self.show_active()
         self.show_warning(view.warning is not None)
@@ -91,10 +93,11 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys no widget took (focus may sit nowhere after the keypad was disabled) go
-        to the lock screen's keypad, so a physical keyboard always types the PIN."""
+        to the lock screen's keypad, so a physical keyboard always types the PIN; signed
+        in, to the sale screen (a scanner's SKU, the tender pad's digits)."""
         if self.is_locked_view:
             self.lock_screen.keypad.keyPressEvent(event)
-        else:
+        elif not self.active_screen.sale.take_key(event):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
