@@ -45,6 +45,7 @@ class Catalog:
     categories: list[Category]
     products: list[Product]
     etag: str | None = None
+    timezone: str = "UTC"  # the shop's: what "today" and a receipt's time mean
     _by_id: dict[int, Product] = field(init=False, repr=False)
     _by_sku: dict[str, Product] = field(init=False, repr=False)
     _haystack: list[tuple[str, Product]] = field(init=False, repr=False)
@@ -67,6 +68,7 @@ class Catalog:
                               p.get("category_id"), int(p["price"]), bool(p.get("active", True)))
                       for p in data.get("products", [])],
             etag=etag,
+            timezone=str(data.get("timezone") or "UTC"),
         )
 
     def product(self, product_id: int) -> Product | None:

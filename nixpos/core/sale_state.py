@@ -14,6 +14,7 @@ a ``NeedsApproval``: the till asks a manager's PIN and, once approved, calls
 from __future__ import annotations
 
 import enum
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -216,6 +217,7 @@ class SaleState:
         if body is None:
             return
         self.catalog = Catalog.from_json(body, etag)
+        self.timezone = shop_zone(self.catalog.timezone)
         self._shown_key = None
         if self.cart.is_empty:
             self.cart.tax_rate_bp = self.catalog.tax_rate_bp
@@ -751,3 +753,11 @@ class SaleState:
                 lines += row(words.CHANGE, self._money(int(sale["change"])))
             return tuple(lines)
         return tuple(receipt_text(sale, self.shop, self._money, self.timezone))
+
+
+def shop_zone(name: str) -> tzinfo | None:
+    """The shop's time zone; None (the till's own) when this machine does not know it."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

@@ -457,3 +457,16 @@ def test_the_pads_and_lists_take_nothing_out_of_place(till: TillState) -> None:
     view = till.view().sale
     assert view.mode is SaleMode.TENDER and view.entry is None
     assert view.tender.payments == ("Card $1.00",)
+
+
+def test_receipts_show_the_shops_local_time_from_the_catalog(till: TillState) -> None:
+    sign_in(till)
+    till.sale.catalog_answered(CATALOG | {"timezone": "Asia/Phnom_Penh"}, '"v2"')
+    till.answered(ListSales("t7"), Ok({"sales": [
+        {"id": 5, "number": 12, "total": 350, "completed_at": "2026-11-25T23:30:00Z",
+         "lines": [{"id": 1, "name": "Latte", "quantity": 1, "total": 350}]}]}))
+    till.sale.reprint(5)
+    receipt = [" ".join(line.split()) for line in till.view().sale.receipt]
+    assert "2026-11-26 06:30" in receipt  # the next morning in Phnom Penh
+    till.sale.catalog_answered(CATALOG | {"timezone": "Mars/Olympus_Mons"}, '"v3"')
+    assert till.sale.timezone is None  # unknown here: the till's own zone, not a crash
