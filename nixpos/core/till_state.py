@@ -367,10 +367,17 @@ class TillState:
     def tender(self, method: PaymentMethod, amount: int | None = None) -> list[Command]:
         if not self.session.is_live:
             return []
-        return self.sale.tender(method, amount, self.session.token, self._clock.now())
+        return self._sold(self.sale.tender(method, amount, self.session.token,
+                                           self._clock.now()))
 
     def complete_free_sale(self) -> list[Command]:
-        return self.sale.complete_free(self.session.token, self._clock.now())
+        return self._sold(self.sale.complete_free(self.session.token, self._clock.now()))
+
+    def _sold(self, commands: list[Command]) -> list[Command]:
+        """A sale is done: notices about it (an approval given) go with it."""
+        if any(isinstance(c, PostSale) for c in commands):
+            self.notice = ""
+        return commands
 
     def recent_requested(self) -> list[Command]:
         token = self.session.token

@@ -470,3 +470,15 @@ def test_receipts_show_the_shops_local_time_from_the_catalog(till: TillState) ->
     assert "2026-11-26 06:30" in receipt  # the next morning in Phnom Penh
     till.sale.catalog_answered(CATALOG | {"timezone": "Mars/Olympus_Mons"}, '"v3"')
     assert till.sale.timezone is None  # unknown here: the till's own zone, not a crash
+
+
+def test_an_approval_notice_goes_with_the_sale_it_was_for(till: TillState) -> None:
+    sign_in(till)
+    till.sale.product_tapped(11)
+    till.void_requested(0, 1)
+    approve(till)
+    till.sale.product_tapped(11)
+    assert "approved by Dara Chan" in till.view().active.notice
+    till.pay_pressed()
+    till.tender(CASH, 350)
+    assert till.view().active.notice == ""
