@@ -23,7 +23,7 @@ def wire_sale(screen: SaleScreen, state: TillState, act: Act,
     products = screen.selling.products
     products.category_chosen.connect(lambda category: act(sale.category_chosen, category))
     products.query_typed.connect(lambda text: act(sale.query_typed, text))
-    products.scanned.connect(lambda code: act(sale.scanned, code))
+    products.scanned.connect(lambda code: act(state.scan_or_pay, code))
     products.product_tapped.connect(lambda product: act(sale.product_tapped, product))
 
     cart = screen.selling.cart

@@ -349,6 +349,14 @@ class TillState:
             return []
         return self._approve_then(self.sale.discount(index, discount, self._needs_manager))
 
+    def scan_or_pay(self, code: str) -> list[Command]:
+        """Enter in the search box: a scanned or typed code rings it up; Enter on an empty
+        box pays, so a till works from a keyboard and scanner alone."""
+        if code.strip():
+            self.sale.scanned(code)
+            return []
+        return self.pay_pressed()
+
     def pay_pressed(self) -> list[Command]:
         """Pay: the tender screen, or a sale with nothing to pay (a 100 % discount) is done."""
         if not self.session.is_live or not self.sale.can_pay:

@@ -201,7 +201,7 @@ def show_it(log_file: str | None) -> str:
 
 METHODS = {"cash": "Cash", "card": "Card", "qr": "QR", "other": "Other"}
 ALL_PRODUCTS = "All"
-SEARCH_HINT = "Search or scan"
+SEARCH_HINT = "Search or scan · Enter to pay"
 PAY = "Pay"
 CANCEL_PAYMENT = "Back to the sale"
 NEW_SALE = "New sale"

@@ -307,6 +307,21 @@ def test_cash_with_change_is_posted_and_the_receipt_shows_the_change(
     assert screen(till).mode is SaleMode.SELLING and cart(till) == []
 
 
+def test_a_keyboard_and_a_scanner_alone_sell_a_latte(
+    till: Till, cafe: ScriptedServer, run: Run
+) -> None:
+    """No touch at all: the scanner rings up, Enter on the empty box pays, the amount
+    given and Enter takes it as cash."""
+    unlock(run, till, CASHIER_PIN)
+    type_keys("LAT-03")  # the scanner
+    type_keys("")  # Enter: pay
+    assert screen(till).mode is SaleMode.TENDER
+    type_keys("500")
+    run(till.controller.settle())
+    assert posted_sale(cafe)["payments"] == [{"method": "cash", "amount": 350, "tendered": 500}]
+    assert screen(till).receipt.change.text() == "$1.50"
+
+
 def test_a_split_between_card_and_cash(
     till: Till, cafe: ScriptedServer, run: Run, qtbot: QtBot
 ) -> None:

@@ -482,3 +482,12 @@ def test_an_approval_notice_goes_with_the_sale_it_was_for(till: TillState) -> No
     till.pay_pressed()
     till.tender(CASH, 350)
     assert till.view().active.notice == ""
+
+
+def test_a_keyboard_and_scanner_alone_can_sell(till: TillState) -> None:
+    sign_in(till)
+    assert till.scan_or_pay("") == []  # nothing to pay for yet
+    till.scan_or_pay("LAT-01")  # the scanner: the SKU, then Enter
+    assert lines(till) == [("Latte", 1, "$3.50")]
+    till.scan_or_pay("  ")  # Enter on the empty box: pay
+    assert till.view().sale.mode is SaleMode.TENDER

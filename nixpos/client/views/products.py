@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -78,6 +78,16 @@ class ProductButton(QPushButton):
                          self.price)
 
 
+class SearchBox(QLineEdit):
+    """The search box. Its Enter is a scan (or Pay) and ends there: QLineEdit would let the
+    key go on up, and a screen that had just become the tender would take it as cash."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            event.accept()
+
+
 class ProductPanel(QWidget):
     category_chosen = Signal(object)  # a category id, or None
     query_typed = Signal(str)
@@ -88,7 +98,7 @@ class ProductPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ProductPanel")
-        self.search = QLineEdit(placeholderText=words.SEARCH_HINT)
+        self.search = SearchBox(placeholderText=words.SEARCH_HINT)
         self.search.setObjectName("SearchBox")
         self.search.setClearButtonEnabled(True)
         self.search.textEdited.connect(self.query_typed.emit)

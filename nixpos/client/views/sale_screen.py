@@ -148,8 +148,9 @@ class SaleScreen(QWidget):
             return True
         if self._view.mode is SaleMode.SELLING and event.key() in (Qt.Key.Key_Return,
                                                                    Qt.Key.Key_Enter):
-            self.selling.products.search.setFocus()
-            self.selling.products.scanned.emit(self.selling.products.search.text())
+            search = self.selling.products.search
+            search.setFocus()
+            self.selling.products.scanned.emit(search.text())
             return True
         return False
 
