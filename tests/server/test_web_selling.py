@@ -8,6 +8,7 @@ never a 5xx. What the tills see is read back through the till's own catalog call
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from decimal import Decimal
@@ -19,6 +20,7 @@ from flask.testing import FlaskClient
 
 from nixpos.core.clock import FakeClock
 from nixpos.server.services import tenants
+from nixpos.server.web import present
 from nixpos.server.web import sales as sales_pages
 from tests.helpers import TENANT, Shop
 from tests.server.selling import Counter, card, cash, line, stock
@@ -473,10 +475,11 @@ def test_a_sales_detail_says_who_did_and_approved_what(
     payments = re.search(r'id="payments">.*?</table>', page, re.S)
     assert payments and re.findall(r'<td class="num">([^<]+)</td>', payments.group(0)) == [
         "$6.75", "$10.00", "$3.25"]
-    refunds = re.search(r'id="refunds">.*?</table>', page, re.S)
+    refunds = re.search(r'<ul class="entries" id="refunds">.*?</ul>', page, re.S)
     assert refunds
-    refund_words = re.sub(r"\s+", " ", " ".join(Structure(refunds.group(0)).text))
-    assert "Mealea Sok Dara Chan stale 1 × Muffin $3.60 Cash" in refund_words
+    refund_words = re.sub(r"\s+", " ", " ".join(Structure(refunds.group(0)).text)).strip()
+    assert refund_words == ("$3.60 cash · 1 × Muffin 23:59 · by Mealea Sok · approved by "
+                            "Dara Chan Reason: stale")
     approvals = re.search(r'id="approvals">.*?</table>', page, re.S)
     assert approvals
     assert re.sub(r"\s+", " ", " ".join(Structure(approvals.group(0)).text)).count(
@@ -499,8 +502,12 @@ def test_a_sale_by_the_owner_needed_no_approval_and_shows_its_refund(
     first = trading["sales"][0]
     page = text(browser(app, OWNER).get(f"/sales/{first['id']}"))
     words = re.sub(r"\s+", " ", " ".join(Structure(page).text))
-    assert "None needed." in words and "Sokha Lim — spilled 1 × Latte $3.50 Card" in words
-    assert "Handed over" in words and "$7.00" in words
+    assert "None needed." in words
+    assert "$3.50 card · 1 × Latte 16:00 · by Sokha Lim Reason: spilled" in words
+    assert "approved by" not in words
+    payments = re.search(r'id="payments">.*?</table>', page, re.S)
+    assert payments and re.findall(r'<td class="num">([^<]+)</td>', payments.group(0)) == [
+        "$7.00", "—", "—"]  # a card: nothing handed over, no change
 
 
 @pytest.mark.parametrize("path", [
@@ -558,3 +565,36 @@ def test_selling_pages_need_a_signed_in_manager(shop: Shop, app: Flask) -> None:
         assert answer.status_code == 302 and "/signin" in answer.headers["Location"], path
     answer = app.test_client().post("/products", data={"name": "x", "price": "1"})
     assert answer.status_code == 302 and "/signin" in answer.headers["Location"]
+
+
+def test_every_page_tells_time_in_the_shops_zone(shop: Shop, app: Flask) -> None:
+    stock(shop)  # Phnom Penh, UTC+7; the clock says 09:00 UTC
+    shop.unlock_ok("Till 1", "Mealea Sok")
+    client = browser(app, MANAGER)
+    assert "5 Jan 2026 16:00" in text(client.get("/sessions"))
+    assert "<tr><td>5 Jan 2026 16:00</td><td>Unlocked a till</td>" in text(client.get("/audit"))
+    code = post(client, "/tills", "/tills/code", name="Till 4")
+    assert "until 5 Jan 2026 16:10 (10 minutes)" in text(code)
+
+
+@pytest.mark.parametrize(("minor", "code", "exponent", "shown"), [
+    (350, "USD", 2, "$3.50"), (-35, "USD", 2, "-$0.35"), (123456, "USD", 2, "$1,234.56"),
+    (480, "JPY", 0, "¥480"), (15000, "KHR", 2, "KHR150.00"), (None, "USD", 2, ""),
+    ("12", "USD", 2, "12"), (True, "USD", 2, "True"),
+])
+def test_money_is_shown_in_the_shops_currency(minor: Any, code: str, exponent: int,
+                                              shown: str) -> None:
+    assert present.money(minor, {"code": code, "exponent": exponent}) == shown
+
+
+def test_days_and_audit_amounts_in_words() -> None:
+    assert present.days("2026-01-05", "2026-01-05") == "Monday 5 January 2026"
+    assert present.days("2026-01-05", "2026-02-01") == "5 Jan 2026 – 1 Feb 2026"
+    usd = functools.partial(present.money, currency={"code": "USD", "exponent": 2})
+    refund = {"kind": "refund", "detail": {"sale_number": 12, "amount": 247, "reason": "stale",
+                                           "approved_by": "Dara Chan"}}
+    assert present.describe(refund, usd) == ("sale 12 · amount $2.47 · stale · "
+                                             "approved by Dara Chan")
+    assert present.describe({"detail": {"name": "Latte", "price": 380}}, usd) == (
+        "Latte · price $3.80")
+    assert present.describe({"detail": {"total": True, "price": "free"}}, usd) == ""

@@ -1,5 +1,5 @@
-"""Showing data to people: "2 minutes ago", "23 Nov 14:03", "$3.50", audit events in
-words, and any stored text in a form every page can send."""
+"""Showing data to people: "2 minutes ago", "23 Nov 2026 14:03" in the shop's own time
+zone, "$3.50", audit events in words, and any stored text in a form every page can send."""
 
 from __future__ import annotations
 
@@ -96,15 +96,9 @@ def ago(value: str | None, now: datetime) -> str:
     return f"{count} {unit}{'s' if count != 1 else ''} ago"
 
 
-def clock(value: str | None) -> str:
-    """The server's local date and time, e.g. ``23 Nov 14:03``."""
-    at = parse_time(value)
-    return f"{at.astimezone():%d %b %H:%M}" if at else ""
-
-
 def shop_clock(value: str | None, zone: str, *, day: bool = True) -> str:
-    """A time in the shop's own time zone: ``5 Jan 2026 16:00``, or ``16:00`` without
-    ``day`` (a list of one day's sales)."""
+    """A time as the shop lives it, in its own time zone whatever the server's: ``5 Jan
+    2026 16:00``, or ``16:00`` without ``day`` (a list of one day's sales)."""
     at = parse_time(value)
     if at is None:
         return ""
