@@ -598,3 +598,13 @@ def test_days_and_audit_amounts_in_words() -> None:
     assert present.describe({"detail": {"name": "Latte", "price": 380}}, usd) == (
         "Latte · price $3.80")
     assert present.describe({"detail": {"total": True, "price": "free"}}, usd) == ""
+
+
+def test_the_audit_log_words_sales_and_refunds_in_the_shops_money(
+    shop: Shop, app: Flask, trading: dict[str, Any]
+) -> None:
+    client = browser(app, MANAGER)
+    refunds = text(client.get("/audit?kind=refund"))
+    assert "sale 2 · amount $3.60 · stale · approved by Dara Chan" in refunds
+    assert "sale 1 · amount $3.50 · spilled" in refunds
+    assert "sale 3 · total $2.50" in text(client.get("/audit?kind=sale"))
