@@ -23,6 +23,7 @@ from nixpos.client.config import TillConfig
 from nixpos.client.enrollment import Enrolled
 from nixpos.client.resources import stylesheet
 from nixpos.client.till import Till, build_till
+from nixpos.core.clock import Clock, SystemClock
 from nixpos.core.ticker import Ticker
 from nixpos.quickstart import wait_for_port
 from nixpos.server import schema, security
@@ -37,16 +38,19 @@ T = TypeVar("T")
 
 class Floor:
     """``in_process=False`` runs the server as ``nixpos-server serve`` in its own process,
-    so that what this process spends is the tills' alone (the idle-CPU benchmark)."""
+    so that what this process spends is the tills' alone (the idle-CPU benchmark).
+    ``clock`` (in process only) lets the screenshots show a day of trading at its hours."""
 
-    def __init__(self, directory: Path, *, in_process: bool = True, **policy: Any) -> None:
+    def __init__(self, directory: Path, *, in_process: bool = True, clock: Clock | None = None,
+                 **policy: Any) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         self.db = Database(f"sqlite:///{directory / 'floor.db'}")
         schema.upgrade(self.db)
         secret = directory / "floor.db.secret"
         if not secret.exists():
             security.create_secret_file(secret)
-        self.ctx = ServerContext(db=self.db, pin_secret=security.read_secret_file(secret))
+        self.ctx = ServerContext(db=self.db, pin_secret=security.read_secret_file(secret),
+                                 clock=clock or SystemClock())
         shop = demo.create_demo(self.ctx)
         if policy:
             tenants.set_policy(self.ctx, demo.TENANT_CODE, **policy)
@@ -55,7 +59,7 @@ class Floor:
         self._server: BackgroundServer | None = None
         self._process: subprocess.Popen[bytes] | None = None
         if in_process:
-            self._server = BackgroundServer(create_app(database=self.db,
+            self._server = BackgroundServer(create_app(database=self.db, clock=self.ctx.clock,
                                                        pin_secret=self.ctx.pin_secret))
             self._server.start()
             self.url = self._server.url

@@ -19,6 +19,7 @@ from nixpos.core.clock import FakeClock
 from nixpos.server.models import AuditEvent, Staff, Terminal, WebSession
 from nixpos.server.services.context import ServerContext
 from tests.helpers import PASSWORD, Shop
+from tests.server.selling import Counter, card, line, stock
 from tests.web.hostile import add_hostile_people
 
 OWNER, MANAGER = "sokha@lumiere.example", "dara@lumiere.example"
@@ -245,6 +246,8 @@ def test_sign_out_everywhere_ends_every_device_and_till(shop: Shop, app: Flask) 
     "/signin", "/signout", "/signout-everywhere", "/sessions/pos/1/end",
     "/sessions/web/99999999999/end", "/staff", "/staff/1/reset-pin", "/staff/1/deactivate",
     "/tills/code", "/tills/0/deactivate", "/tills/1/clear-lockout", "/policy",
+    "/products", "/products/1", "/products/1/reactivate", "/products/1/move", "/categories",
+    "/categories/1", "/categories/1/deactivate", "/categories/1/move",
 ])
 def test_junk_forms_get_a_clear_answer_never_a_server_error(
     shop: Shop, app: Flask, path: str
@@ -303,18 +306,29 @@ class Structure(HTMLParser):
         return found
 
 
-def every_page(app: Flask, shop: Shop, person: int | None = None) -> dict[str, TestResponse]:
-    """Every kind of back-office answer, as an owner sees it (``person`` gets a new PIN)."""
+def every_page(app: Flask, shop: Shop, person: int | None = None,
+               menu: dict[str, int] | None = None) -> dict[str, TestResponse]:
+    """Every kind of back-office answer, as an owner sees it (``person`` gets a new PIN),
+    with a menu (stocked unless given) and a sale so the selling pages have something to
+    show."""
+    menu = menu or stock(shop)
+    sale = Counter(shop, "Till 3", "Sokha Lim").sold([line(menu["Latte"], 1, 350)], [card(350)])
     answers = {"signin": app.test_client().get("/signin")}
     wrong = app.test_client()
     answers["wrong password"] = wrong.post("/signin", data={
         "email": OWNER, "password": "nope", "csrf": csrf_of(wrong.get("/signin"))})
     client = browser(app, OWNER)
     answers["home"] = client.get("/")
-    for path in ("/sessions", "/staff", "/tills", "/audit", "/policy"):
+    for path in ("/sessions", "/staff", "/tills", "/audit", "/policy", "/products",
+                 f"/products/{menu['Latte']}", "/sales", f"/sales/{sale['id']}"):
         answers[path] = client.get(path)
     answers["policy refused"] = client.post("/policy", data={
         "csrf": csrf_of(client.get("/policy")), "idle_minutes": "99"})
+    answers["price refused"] = client.post("/products", data={
+        "csrf": csrf_of(client.get("/products")), "name": "Mocha", "price": "3.505"})
+    answers["sales refused"] = client.get("/sales?from=yesterday")
+    answers["no such sale"] = client.get("/sales/99999")
+    answers["sales csv"] = client.get("/sales.csv")
     answers["pin once"] = post(client, "/staff",
                                f"/staff/{person or shop.ids['Mealea Sok']}/reset-pin")
     answers["code"] = post(client, "/tills", "/tills/code", name="Till 9")
@@ -344,7 +358,7 @@ def test_the_json_api_says_nosniff_and_is_unchanged(shop: Shop, app: Flask) -> N
 def test_no_page_has_inline_script_handlers_or_styles(shop: Shop, app: Flask) -> None:
     pages = {what: answer for what, answer in every_page(app, shop).items()
              if answer.mimetype == "text/html" and answer.status_code != 302}
-    assert len(pages) == 11
+    assert len(pages) == 18
     for what, answer in pages.items():
         page = Structure(text(answer))
         assert page.problems() == [], what
@@ -466,18 +480,22 @@ POISONED_DETAILS: list[tuple[str, Any]] = [
 
 
 def test_poisoned_rows_never_break_a_page(shop: Shop, app: Flask, ctx: ServerContext) -> None:
-    shop.unlock_ok("Till 1", "Mealea Sok")
+    menu = stock(shop)
+    sold = Counter(shop, "Till 1", "Mealea Sok").sold([line(menu["Muffin"], 1, 400)],
+                                                     [card(400)])
     manager = browser(app, MANAGER)
     poison(ctx, shop)
-    answers = every_page(app, shop)
+    answers = every_page(app, shop, menu=menu)
     answers["manager's sessions"] = manager.get("/sessions")
     answers["audit of Mealea"] = manager.get(f"/audit?person={shop.ids['Mealea Sok']}")
+    answers["Mealea's sale"] = manager.get(f"/sales/{sold['id']}")
+    answers["sales of the day"] = manager.get("/sales")
     answers["deactivated"] = post(manager, "/staff",
                                   f"/staff/{shop.ids['Mealea Sok']}/deactivate")
     for what, answer in answers.items():
         if answer.mimetype != "text/html":
             continue
-        assert answer.status_code in (200, 302, 400, 401), (what, answer.status_code)
+        assert answer.status_code in (200, 302, 400, 401, 404), (what, answer.status_code)
         body = answer.get_data()  # bytes: the answer was encoded, so it could be sent
         assert b"\x00" not in body and b"\x1b" not in body and b"\x7f" not in body, what
         assert Structure(body.decode()).problems() == [], what
@@ -490,4 +508,6 @@ def test_poisoned_rows_never_break_a_page(shop: Shop, app: Flask, ctx: ServerCon
     assert "not_a_kind_&lt;b&gt;bold&lt;/b&gt;" in audit
     assert "a, list, \ufffd" in audit and "just text" in audit
     assert "Chrome\ufffd" in text(answers["manager's sessions"])
+    for page in ("Mealea's sale", "sales of the day"):
+        assert "Mealea\ufffd" in text(answers[page]) and " 1\ufffd" in text(answers[page])
     assert "is deactivated" in text(answers["deactivated"])

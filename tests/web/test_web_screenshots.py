@@ -10,7 +10,8 @@ import pytest
 
 from tests.web.chromium import CHROMIUM
 
-PAGES = ["signin", "sessions", "sessions-phone", "staff", "pin-once", "tills",
+PAGES = ["signin", "sessions", "sessions-phone", "sales", "sales-phone", "sale", "sale-phone",
+         "products", "products-phone", "staff", "pin-once", "tills",
          "enrollment-code", "audit", "policy"]
 
 

@@ -7,10 +7,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, union
 from sqlalchemy.orm import Session
 
-from nixpos.server.models import AuditEvent, Staff, Terminal
+from nixpos.server.models import (
+    MAX_ID,
+    Approval,
+    AuditEvent,
+    Refund,
+    Sale,
+    SaleLine,
+    SaleVoid,
+    Staff,
+    Terminal,
+)
 
 
 class AuditKind(enum.StrEnum):
@@ -103,3 +113,38 @@ def events(
     if kind is not None:
         query = query.where(AuditEvent.kind == kind)
     return list(s.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def about_sale(s: Session, tenant_id: int, sale_id: int) -> list[AuditEvent]:
+    """What the log says about one sale, oldest first: its taking (and a late post), each
+    refund, and every manager approval it spent (given, and spent).
+
+    Each of those rows was written in the same transaction as the sale, refund or approval
+    it is about, stamped with that row's own time. So they are found through the
+    (tenant, time) index at exactly those moments, not by reading the JSON detail of
+    every row the shop ever logged.
+    """
+    if not 0 < sale_id <= MAX_ID:
+        return []
+    approval_ids = set(s.scalars(union(
+        select(Sale.discount_approval_id).where(Sale.id == sale_id),
+        select(SaleLine.discount_approval_id).where(SaleLine.sale_id == sale_id),
+        select(SaleVoid.approval_id).where(SaleVoid.sale_id == sale_id),
+        select(Refund.approval_id).where(Refund.sale_id == sale_id),
+    ))) - {None}
+    moments = set(s.scalars(union(
+        select(Sale.received_at).where(Sale.id == sale_id, Sale.tenant_id == tenant_id),
+        select(Refund.created_at).where(Refund.sale_id == sale_id),
+        select(Approval.created_at).where(Approval.id.in_(approval_ids)),
+    )))
+    if not moments:
+        return []
+    rows = s.scalars(select(AuditEvent).where(AuditEvent.tenant_id == tenant_id,
+                                              AuditEvent.at.in_(moments))
+                     .order_by(AuditEvent.at, AuditEvent.id))
+
+    def about_it(event: AuditEvent) -> bool:
+        detail = event.detail if isinstance(event.detail, dict) else {}
+        return detail.get("sale_id") == sale_id or detail.get("approval_id") in approval_ids
+
+    return [event for event in rows if about_it(event)]

@@ -81,9 +81,11 @@ class Admin:
         return self._run(lambda s, web, me: staff_json(me) | {"tenant": me.tenant.code})
 
     def whoami(self) -> Json:
-        """``me`` with the shop's name, for the pages' header."""
+        """``me`` with the shop's name (for the pages' header), its currency and time zone
+        (for the amounts and times every page shows)."""
         return self._run(lambda s, web, me: staff_json(me) | {
-            "tenant": me.tenant.code, "shop": me.tenant.name, "web_session_id": web.id})
+            "tenant": me.tenant.code, "shop": me.tenant.name, "web_session_id": web.id,
+            "currency": catalog.currency_json(me.tenant), "timezone": me.tenant.timezone})
 
     def staff_list(self) -> Json:
         def read(s: Session, web: WebSession, me: Staff) -> Json:
@@ -207,6 +209,16 @@ class Admin:
     def sale(self, sale_id: int) -> Json:
         """One sale with who approved what in it (its discounts, voids and refunds)."""
         return sales.office_sale(self.ctx, self._seller()[1], sale_id)
+
+    def sale_audit(self, sale_id: int) -> Json:
+        """The audit log's entries about one sale (see ``audit.about_sale``)."""
+        self._seller()
+
+        def read(s: Session, web: WebSession, me: Staff) -> Json:
+            return {"events": [audit_json(e)
+                               for e in audit.about_sale(s, me.tenant_id, sale_id)]}
+
+        return self._run(read)
 
     # -- acting --------------------------------------------------------------
 

@@ -1,15 +1,18 @@
-"""Showing data to people: "2 minutes ago", "23 Nov 14:03", audit events in words, and
-any stored text in a form every page can send."""
+"""Showing data to people: "2 minutes ago", "23 Nov 2026 14:03" in the shop's own time
+zone, "$3.50", audit events in words, and any stored text in a form every page can send."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from nixpos.core.lockout import format_wait as format_wait  # m:ss, for the templates
+from nixpos.core.money import format_money, plain
 from nixpos.core.reasons import EndReason
 
 # What a page cannot carry: lone surrogates cannot be encoded as UTF-8 at all (the whole
@@ -42,7 +45,22 @@ KIND_LABELS = {
     "web_signin_failed": "Back-office sign-in failed",
     "web_signout": "Back-office sign-out",
     "signed_out_everywhere": "Signed out of all devices",
+    "money_settings_changed": "Currency, tax or time zone changed",
+    "category_added": "Category added",
+    "category_changed": "Category changed",
+    "product_added": "Product added",
+    "product_changed": "Product changed",
+    "sale": "Sale",
+    "sale_after_session_end": "Sale after its session ended",
+    "approval_consumed": "Approval spent",
+    "refund": "Refund",
 }
+
+METHOD_LABELS = {"cash": "Cash", "card": "Card", "qr": "QR", "other": "Other"}
+FLAG_LABELS = {"after_session_end": "After session end", "offline": "Offline"}
+ACTION_LABELS = {"discount": "Discount", "void_line": "Void", "refund": "Refund",
+                 "open_drawer": "Open drawer"}
+MONEY_KEYS = ("total", "amount", "price")  # audit details' amounts, in minor units
 
 REASON_WORDS: dict[str, str] = {
     EndReason.LOGOUT: "locked by the cashier",
@@ -78,10 +96,50 @@ def ago(value: str | None, now: datetime) -> str:
     return f"{count} {unit}{'s' if count != 1 else ''} ago"
 
 
-def clock(value: str | None) -> str:
-    """The server's local date and time, e.g. ``23 Nov 14:03``."""
+def shop_clock(value: str | None, zone: str, *, day: bool = True) -> str:
+    """A time as the shop lives it, in its own time zone whatever the server's: ``5 Jan
+    2026 16:00``, or ``16:00`` without ``day`` (a list of one day's sales)."""
     at = parse_time(value)
-    return f"{at.astimezone():%d %b %H:%M}" if at else ""
+    if at is None:
+        return ""
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{local.day} {local:%b %Y %H:%M}" if day else f"{local:%H:%M}"
+
+
+def money(minor: Any, currency: dict[str, Any]) -> str:
+    """``350`` → ``$3.50`` in the shop's currency (``{"code", "exponent"}``); anything
+    that is not a whole amount is shown as it is."""
+    if not isinstance(minor, int) or isinstance(minor, bool):
+        return "" if minor is None else str(minor)
+    return format_money(minor, currency["code"], currency["exponent"])
+
+
+def typed(minor: int, currency: dict[str, Any]) -> str:
+    """``350`` → ``3.50``: an amount as a person types it into a field."""
+    return plain(minor, currency["exponent"])
+
+
+def days(first: str, last: str) -> str:
+    """A report's local days in words: ``Monday 5 January 2026`` or ``5 Jan – 6 Jan 2026``."""
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    if start == end:
+        return f"{start:%A} {start.day} {start:%B %Y}"
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
+def shop_day(value: str | None, zone: str) -> str:
+    """The shop's local date of a time, as the sales page's filter takes it (2026-01-05)."""
+    at = parse_time(value)
+    return at.astimezone(ZoneInfo(zone)).date().isoformat() if at else ""
+
+
+def discount_words(discount: Any, amount: Callable[[Any], str]) -> str:
+    """``10 %`` or ``$0.50 off``, as the till rang the discount up."""
+    if not isinstance(discount, dict):
+        return ""
+    if discount.get("kind") == "percent":
+        return f"{discount.get('value')} %"
+    return f"{amount(discount.get('value'))} off"
 
 
 def minutes(seconds: int) -> str:
@@ -118,8 +176,10 @@ def words(value: Any, depth: int = 0) -> str:
     return shorten(text)
 
 
-def describe(event: dict[str, Any]) -> str:
-    """The details of an audit event that its columns do not show.
+def describe(event: dict[str, Any],
+             amount: Callable[[int], str] | None = None) -> str:
+    """The details of an audit event that its columns do not show; ``amount`` words the
+    amounts of sales, refunds and prices (minor units) in the shop's currency.
 
     ``detail`` is whatever JSON was stored, by this version or another one: a value of an
     unexpected type is shown as text rather than refused.
@@ -130,6 +190,15 @@ def describe(event: dict[str, Any]) -> str:
     parts = []
     if subject := event.get("subject"):
         parts.append(words(subject.get("name", "")))
+    number = detail.get("number", detail.get("sale_number"))
+    if number is not None:
+        parts.append(f"sale {words(number)}")
+    if name := detail.get("name"):
+        parts.append(words(name))
+    for key in MONEY_KEYS:
+        value = detail.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            parts.append(f"{key} {amount(value) if amount else value}")
     if reason := detail.get("reason"):
         known = REASON_WORDS.get(reason) if isinstance(reason, str) else None
         parts.append(known or words(reason))
@@ -147,4 +216,6 @@ def describe(event: dict[str, Any]) -> str:
         parts.append(f"device: {words(device)}")
     if detail.get("override"):
         parts.append("manager override")
+    if approver := detail.get("approved_by"):
+        parts.append(f"approved by {words(approver)}")
     return " · ".join(parts)

@@ -1,14 +1,10 @@
-"""The back-office pages. Each view reads a form, calls one ``Admin`` service and shows
-the result; the rules (roles, forced ends, audit) live in the services."""
+"""The back-office pages for sessions, staff, tills, the audit log and the policy. Each
+view reads a form, calls one ``Admin`` service and shows the result; the rules (roles,
+forced ends, audit) live in the services. Products and sales have modules of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request
-from flask import url_for as flask_url_for
-from werkzeug.exceptions import HTTPException
+from flask import Response, flash, make_response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
@@ -16,12 +12,15 @@ from nixpos.core.reasons import Role
 from nixpos.server.api.context import server
 from nixpos.server.errors import NixposError, Unauthorized
 from nixpos.server.services import audit, web_sessions
+from nixpos.server.services.reports import ReportQuery
 from nixpos.server.user_agent import device
-from nixpos.server.web import forms, hardening, present
+from nixpos.server.web import present
+from nixpos.server.web import products as products  # its routes, on the same blueprint
+from nixpos.server.web import sales as sales  # its routes, on the same blueprint
+from nixpos.server.web.pages import act, bp, or_refusal, page, secret_page, url_for
 from nixpos.server.web.signin import (
     admin,
     check_csrf,
-    csrf_token,
     new_signin_csrf,
     signed_in,
     start_session,
@@ -29,61 +28,9 @@ from nixpos.server.web.signin import (
     token,
 )
 
-bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/office-static")
-bp.record_once(hardening.on_register)
-bp.before_request(forms.refuse_unstorable_text)
+__all__ = ["bp"]
 AUDIT_PAGE = 50
 MAX_IDLE_MINUTES = 15  # PCI DSS asks that idle sessions lock within 15 minutes
-
-
-def url_for(endpoint: str, **values: Any) -> str:
-    return flask_url_for(f"web.{endpoint}", **values)
-
-
-def page(template: str, status: int = 200, **context: Any) -> Response:
-    """A page for the signed-in person, with what every page shows."""
-    me = admin().whoami()
-    body = render_template(template, me=me, csrf=csrf_token(), now=server().now(),
-                           present=present, is_owner=me["role"] == Role.OWNER.value, **context)
-    response = make_response(body, status)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def or_refusal(back: str, work: Callable[[], BaseResponse]) -> BaseResponse:
-    """``work``'s page; if a rule refuses it, the reason is shown on the page ``back``."""
-    try:
-        return work()
-    except Unauthorized:
-        raise  # signed_in sends the browser to the sign-in page
-    except NixposError as error:
-        flash(error.message, "error")
-        return redirect(url_for(back))
-
-
-def act(work: Callable[[], str], back: str) -> BaseResponse:
-    """Do ``work``; its sentence (or the reason it could not) is shown on ``back``."""
-    def done() -> BaseResponse:
-        flash(work(), "ok")
-        return redirect(url_for(back))
-
-    return or_refusal(back, done)
-
-
-def secret_page(template: str, **context: Any) -> Response:
-    """A page showing something once (a PIN, a code): never cached, never in history."""
-    response = page(template, **context)
-    response.headers["Cache-Control"] = "no-store, max-age=0"
-    response.headers["Pragma"] = "no-cache"
-    return response
-
-
-@bp.errorhandler(HTTPException)
-def refused(error: HTTPException) -> Response:
-    """A refused request (a stale form, a field we cannot take) as a page with a way back."""
-    body = render_template("error.html", message=error.description)
-    return make_response(body, error.code or 400)
 
 
 # -- signing in and out ------------------------------------------------------------
@@ -143,7 +90,10 @@ def signout_everywhere() -> BaseResponse:
 @bp.get("/sessions")
 @signed_in
 def sessions() -> Response:
-    return page("sessions.html", sessions=admin().sessions())
+    """Who is signed in where, under the shop's figures for today so far."""
+    office = admin()
+    return page("sessions.html", sessions=office.sessions(),
+                today=office.sales_report(ReportQuery(), include_sales=False))
 
 
 @bp.post("/sessions/pos/<int:session_id>/end")
