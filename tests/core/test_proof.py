@@ -11,7 +11,7 @@ from nixpos.server.security import token_hash
 
 def test_the_proof_is_the_specs_hmac() -> None:
     key = hashlib.sha256(b"tok-123").digest()
-    expected = hmac.new(key, "sale-1".encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(key, b"sale-1", hashlib.sha256).hexdigest()
     assert sale_proof("tok-123", "sale-1") == expected
 
 
