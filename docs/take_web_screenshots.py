@@ -47,6 +47,7 @@ MORNING: list[tuple[int, str, str, list[tuple[str, int]], str]] = [
     (90, "Till 1", "Sokha Lim", [("Latte", 1), ("Almond Cake", 1)], "cash"),
 ]
 DISCOUNTED = 3  # the morning's fourth sale
+TILL_SCREENS = ((1920, 1080), (1024, 600))  # sales and products also at a till's sizes
 
 
 class Till:
@@ -165,6 +166,13 @@ def take(floor: Floor, out: Path) -> None:
             if not whole:  # a phone's one screen: the menu rather than the form above it
                 device.evaluate("document.querySelector('.catalog-group').scrollIntoView()")
             shoot(device, out, f"products{suffix}", full_page=whole)
+        for width, height in TILL_SCREENS:  # what a manager sees on a till's own screen
+            screen = laptop.new_page()
+            screen.set_viewport_size({"width": width, "height": height})
+            for name in ("sales", "products"):
+                screen.goto(f"{floor.url}/{name}")
+                shoot(screen, out, f"{name}-{width}x{height}", full_page=False)
+            screen.close()
         page.click("nav >> text=Staff")
         shoot(page, out, "staff")
         page.click("[data-test='reset-Vannak Kim']")
