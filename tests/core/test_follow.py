@@ -211,7 +211,7 @@ def test_the_newest_cart_parked_on_this_till_comes_back_without_asking(till: Til
     assert follow == []  # the server holds exactly this cart
     assert cart_lines(till) == [("Latte", 2), ("Croissant", 1)]
     assert till.sale.cart.client_id == "c-here"
-    assert till.view().sale.total == "$9.75"  # type: ignore[union-attr]
+    assert till.view().sale.total == "$9.75"
 
 
 def test_after_a_crash_the_cart_comes_back_named_once_the_menu_arrives(till: TillState) -> None:
@@ -221,7 +221,7 @@ def test_after_a_crash_the_cart_comes_back_named_once_the_menu_arrives(till: Til
     till.answered(resume, Ok({"cart": parked("c-here", on=TILL_1)}))  # before the menu
     till.answered(menu, Ok(CATALOG, etag='"v1"'))
     assert cart_lines(till) == [("Latte", 2), ("Croissant", 1)]
-    assert till.view().sale.tax == "$0.89"  # type: ignore[union-attr]
+    assert till.view().sale.tax == "$0.89"
 
 
 def test_a_lock_mid_tender_and_unlocking_again_brings_the_cart_and_its_payment_back(
@@ -272,7 +272,7 @@ def test_a_cart_parked_on_another_till_is_asked_about_then_continued(till: TillS
     assert cart_lines(till) == []
     [resume] = till.question_answered(question.id, True)
     assert resume == ResumeCart("t7", "c-2")
-    assert till.view().question is not None and not till.view().question.enabled  # type: ignore[union-attr]
+    assert till.view().question is not None and not till.view().question.enabled
     assert till.question_answered(question.id, True) == []  # one answer at a time
     assert till.answered(resume, Ok({"cart": parked("c-2")})) == []
     assert till.view().question is None
@@ -329,7 +329,7 @@ def test_continuing_a_second_cart_puts_the_open_one_aside(till: TillState) -> No
     till.answered(till.question_answered(second.id, True)[0],
                   Ok({"cart": parked("c-old", lines=((ESPRESSO, 1, 250),))}))
     assert cart_lines(till) == [("Espresso", 1)]
-    assert till.view().sale.held == 1  # type: ignore[union-attr]
+    assert till.view().sale.held == 1
 
 
 def test_no_network_on_continue_says_so_and_keeps_asking(till: TillState) -> None:
