@@ -467,7 +467,7 @@ def test_a_kick_whose_cart_moved_says_so_and_leaves_no_stale_cart(
     assert till.view(UTC).lock.banner == (
         "Mealea Sok signed in on another device (Till 2) at 14:03. This register was locked. "
         "Their open sale (3 items) moved with them.")
-    sign_in(till, [], session_id=8)  # she comes back here: no stale copy
+    sign_in(till, session_id=8)  # back here (nothing parked said): no stale copy kept
     assert cart_lines(till) == []
     view = till.view().sale
     assert view is not None and view.mode is SaleMode.SELLING
