@@ -13,7 +13,10 @@ discount), the tender screen with change due, the receipt and a refund. A
 server without the selling API (``/api/v1/pos/catalog`` answers 404) skips
 the selling pictures and says so. The set-up dialog is shown as on an 800×480 screen (a plain
 backdrop stands in for the empty kiosk screen around it), and the start-up
-error as a kiosk with no secure keyring shows it.
+error as a kiosk with no secure keyring shows it. The open sale following its
+person (SPEC §7.2–7.3) — the take-over question, the continue question and
+the kicked till's banner — is pictured on Till 1 against a server scripted to
+the issue-11 contract (``tests.client.scripted``), whatever the real one has.
 (Debian: ``apt-get install xvfb libxcb-icccm4 libxcb-keysyms1``.)
 """
 
@@ -33,13 +36,16 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from bench.floor import Floor, on_floor
-from nixpos.client.enrollment import StartupError, enroll
+from nixpos.client.config import TillConfig
+from nixpos.client.enrollment import Enrolled, StartupError, enroll
 from nixpos.client.secrets import NO_KEYRING
-from nixpos.client.till import Till
+from nixpos.client.till import Till, build_till
 from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.core.pricing import PaymentMethod
 from nixpos.core.ticker import BootTicker
+from tests.client import sale_states
+from tests.client.scripted import TILL_2, Json, ScriptedServer, cart_of, session
 from tests.helpers import until as until_within
 
 OUT = Path(__file__).resolve().parent / "screenshots"
@@ -159,6 +165,7 @@ async def scenes(floor: Floor, out: Path) -> None:
     for till in (till_1, till_2):
         await till.close()
         till.window.close()
+    await open_sale_follows(out)
     await enroll_dialog(floor.url, out)
     await cannot_start(out)
 
@@ -258,6 +265,70 @@ async def idle_warning(till: Till, ticker: ShiftedTicker, out: Path, name: str) 
     shoot(out, name, till.window)
     till.window.warning.stay_button.click()
     await until(lambda: not till.window.warning.isVisible())
+
+
+FOLLOW_SIZES = (BIG, SHORT)
+SOKHA = {"id": 1, "name": "Sokha Lim", "role": "owner"}
+
+
+def parked_cart(client_id: str, on: Json) -> Json:
+    """Two lattes and a croissant, parked when Sokha signed in elsewhere."""
+    lines = [{"product_id": sale_states.product_id(name), "quantity": quantity,
+              "unit_price": price, "discount": None}
+             for name, quantity, price in (("Latte", 2, 350), ("Croissant", 1, 275))]
+    body = {"client_id": client_id, "lines": lines, "discount": None, "voided": []}
+    return cart_of(body) | {"parked_at": "2026-11-25T12:00:00Z", "parked_on": on,
+                            "reason": "signed_in_elsewhere"}
+
+
+async def open_sale_follows(out: Path) -> None:
+    """Sokha's open sale on Till 2: Till 1 asks before taking it over, then asks to
+    continue it; then Till 1 is the one kicked, and its banner says the sale moved."""
+    server = ScriptedServer()
+    server.say("GET /api/v1/pos/catalog", 200, sale_states.catalog())
+    server.say("POST /api/v1/pos/unlock", 409, {
+        "error": "open_sale_elsewhere", "message": "An open sale on another till.",
+        "terminal": TILL_2, "items": 3, "total": 975, "staff": SOKHA})
+    config = TillConfig("http://till.test", "Till 1", "lumiere-coffee", "Lumière Coffee")
+    till = build_till(Enrolled(config, "scripted"), kiosk=False,
+                      transport=httpx.MockTransport(server.handle))
+    till.window.setGeometry(0, 0, TILL_W, TILL_H)
+    till.window.show()
+    till.controller.start()
+    prompt = till.window.prompt
+    await until(lambda: till.state.policy.pin_length == 4)  # the scripted shop's PINs
+    type_pin(till, "2468")
+    await until(lambda: prompt.isVisible() and prompt.text.text().startswith("Sokha"))
+    for size in FOLLOW_SIZES:
+        await resize(till, size)
+        shoot(out, sized("till-takeover", size), till.window)
+
+    me = {"token": "scripted", "ended_elsewhere": [], "session": session(staff=SOKHA)}
+    server.say("POST /api/v1/pos/unlock", 200, me | {"parked_carts": [
+        parked_cart("c-till-2", TILL_2)]})
+    prompt.no_button.click()  # not now; later (Till 2 locked) her cart waits, parked
+    await until(lambda: not prompt.isVisible())
+    type_pin(till, "2468")
+    await until(lambda: prompt.isVisible() and prompt.text.text().startswith("Continue"))
+    for size in FOLLOW_SIZES:
+        await resize(till, size)
+        shoot(out, sized("till-continue", size), till.window)
+
+    server.say("POST /api/v1/pos/carts/c-till-2/resume", 200,
+               {"cart": parked_cart("c-till-2", TILL_2)})
+    prompt.yes_button.click()
+    await until(lambda: len(till.state.sale.cart.lines) == 2)
+    kicked = session("ended", staff=SOKHA, reason="signed_in_elsewhere", ended_by=SOKHA,
+                     ended_on=TILL_2, ended_at="2026-11-25T07:12:00Z",
+                     parked_cart={"client_id": "c-till-2", "items": 3, "total": 975})
+    for poll in ("GET /api/v1/pos/session", "POST /api/v1/pos/session/activity"):
+        server.say(poll, 200, kicked)
+    await until(lambda: not till.window.lock_screen.banner.isHidden())
+    for size in FOLLOW_SIZES:
+        await resize(till, size)
+        shoot(out, sized("till-kicked-cart", size), till.window)
+    await till.close()
+    till.window.close()
 
 
 async def enroll_dialog(server_url: str, out: Path) -> None:

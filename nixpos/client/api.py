@@ -10,10 +10,12 @@ Tests swap the transport (``httpx.MockTransport``) or point it at a real server.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
 from nixpos.core.answers import Ok, Outcome, Refused, Unreachable
+from nixpos.core.follow import DeleteCart, DiscardCart, PutCart, ResumeCart
 from nixpos.core.sale_state import FetchCatalog, ListSales, PostRefund, PostSale
 from nixpos.core.till_state import (
     Approve,
@@ -55,6 +57,8 @@ class TillApi:
             return Unreachable(f"cannot reach the server: {exc.__class__.__name__}")
         if response.status_code == 304:
             return Ok({}, etag, not_modified=True)
+        if response.status_code == 204:
+            return Ok({})  # done, nothing to say (DELETE /pos/cart)
         try:
             data = response.json()
         except ValueError:
@@ -75,9 +79,11 @@ class TillApi:
     async def perform(self, command: Command) -> Outcome:
         """The HTTP call ``command`` stands for."""
         match command:
-            case Unlock(pin=pin, override=override):
-                return await self.call("POST", "/pos/unlock",
-                                       body={"pin": pin, "override": override})
+            case Unlock(pin=pin, override=override, take_over=take_over):
+                body: Json = {"pin": pin, "override": override}
+                if take_over:  # only when the person said yes (SPEC §7.3)
+                    body["take_over"] = True
+                return await self.call("POST", "/pos/unlock", body=body)
             case Poll(token=token, activity=True):
                 return await self.call("POST", "/pos/session/activity", token=token, body={})
             case Poll(token=token):
@@ -101,6 +107,16 @@ class TillApi:
             case PostRefund(token=token, sale_id=sale_id, body=body):
                 return await self.call("POST", f"/pos/sales/{sale_id}/refunds", token=token,
                                        body=body)
+            case PutCart(token=token, body=body):
+                return await self.call("PUT", "/pos/cart", token=token, body=body)
+            case DeleteCart(token=token):
+                return await self.call("DELETE", "/pos/cart", token=token)
+            case ResumeCart(token=token, client_id=client_id):
+                return await self.call("POST", f"/pos/carts/{quote(client_id, safe='')}/resume",
+                                       token=token, body={})
+            case DiscardCart(token=token, client_id=client_id):
+                return await self.call("POST", f"/pos/carts/{quote(client_id, safe='')}/discard",
+                                       token=token, body={})
             case Quit():
                 raise ValueError("Quit is not a server call")
         raise ValueError(f"unknown command {command!r}")

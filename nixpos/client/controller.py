@@ -66,6 +66,8 @@ class TillController(QObject):
         active.close_requested.connect(self.request_close)
         wire_sale(active.sale, state, self.act, self.print_receipt)
         window.warning.stay.connect(self.activity)
+        window.prompt.answered.connect(
+            lambda question, yes: self.act(state.question_answered, question, yes))
         window.close_attempted.connect(self.request_close)
 
         self._ticks = QTimer(self)
@@ -81,7 +83,7 @@ class TillController(QObject):
         (an event that makes none may return None)."""
         commands = event(*args) or []
         self.render()
-        self.perform(commands)
+        self.perform([*commands, *self.state.cart_calls()])
 
     def print_receipt(self) -> None:
         """The receipt on screen, on paper; if the printer cannot, the till says why."""
@@ -120,7 +122,7 @@ class TillController(QObject):
         outcome = await self.api.perform(command)
         follow = self.state.answered(command, outcome)
         self.render()
-        self.perform(follow)
+        self.perform([*follow, *self.state.cart_calls()])
 
     async def _quit(self) -> None:
         await self.shutdown()

@@ -129,6 +129,7 @@ class SessionEnd:
     on: str | None = None  # on which till (for signed_in_elsewhere)
     at: datetime | None = None
     idle_timeout_s: int | None = None  # the timeout that locked it (idle_timeout)
+    parked_items: int | None = None  # its open sale moved with its person (SPEC §7.2)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,14 @@ class ServerSession:
     person: Person
     override: bool
     end: SessionEnd | None
+
+
+def _parked_items(data: object) -> int | None:
+    """The units of the cart a session's end parked; None when it parked none."""
+    if not isinstance(data, dict):
+        return None
+    items = data.get("items")
+    return items if isinstance(items, int) and not isinstance(items, bool) else 0
 
 
 def parse_session(data: object) -> ServerSession:
@@ -155,6 +164,7 @@ def parse_session(data: object) -> ServerSession:
             by=_text(_object(data, "ended_by"), "name"),
             on=_text(_object(data, "ended_on"), "name"),
             at=_time(data.get("ended_at")),
+            parked_items=_parked_items(data.get("parked_cart")),
         )
     return ServerSession(data["id"], live, person, data.get("override") is True, end)
 

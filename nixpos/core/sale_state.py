@@ -185,6 +185,7 @@ class SaleState:
         self.just_paid = False  # the receipt on screen is of the sale just paid
         self._shown_key: tuple[int | None, str] | None = None  # forgotten with the catalog
         self._shown: tuple[ProductButton, ...] = ()
+        self._unnamed = False  # a cart resumed before the menu came: names and tax to fill
 
     # -- who sells ----------------------------------------------------------------------
 
@@ -195,9 +196,12 @@ class SaleState:
         self.mode = SaleMode.SELLING if not self.cart.payments else SaleMode.TENDER
         self.message, self.typed, self.refund, self.entry = "", "", None, None
 
-    def closed(self, person_id: int | None) -> None:
-        """A session ended: a cart with something in it waits for its person."""
-        if person_id is not None and not self.cart.is_empty:
+    def closed(self, person_id: int | None, *, moved: bool = False) -> None:
+        """A session ended: a cart with something in it waits for its person — here,
+        unless the server says it ``moved`` with them (SPEC §7.2): then none stays."""
+        if moved and person_id is not None:
+            self._parked.pop(person_id, None)
+        elif person_id is not None and not self.cart.is_empty:
             self._parked[person_id] = self.cart
         self.cart = self._new_cart()
         self.mode = SaleMode.SELLING
@@ -206,6 +210,34 @@ class SaleState:
 
     def _new_cart(self) -> Cart:
         return Cart(tax_rate_bp=self.catalog.tax_rate_bp if self.catalog else 0)
+
+    # -- a cart that follows its person (SPEC §7.2) ----------------------------------------
+
+    def resumed(self, data: Json) -> None:
+        """The server's ``Cart`` is this till's now: on screen, the one open put aside."""
+        cart = Cart.from_json(data | {"names": self._names(data), "payments": [],
+                                      "tax_rate_bp": self._new_cart().tax_rate_bp})
+        if not self.cart.is_empty:
+            self.held.append(self.cart)
+        self.cart, self.mode, self.entry, self.price_changes = cart, SaleMode.SELLING, None, []
+        self._unnamed = self.catalog is None
+
+    def cart_gone(self) -> None:
+        """The open cart is no longer this till's to sell (continued elsewhere)."""
+        self.cart, self.mode, self.entry, self.price_changes = (self._new_cart(),
+                                                                SaleMode.SELLING, None, [])
+
+    def _fill_from_menu(self) -> None:
+        """A cart resumed before the menu came gets its names and tax rate from it."""
+        catalog = self.catalog
+        if not self._unnamed or catalog is None:
+            return
+        self._unnamed = False
+        self.cart.tax_rate_bp = catalog.tax_rate_bp
+        for line in self.cart.lines:
+            product = catalog.product(line.product_id)
+            if product is not None and line.name == f"#{line.product_id}":
+                line.name = product.name
 
     # -- the catalog ------------------------------------------------------------------------
 
@@ -221,6 +253,7 @@ class SaleState:
         self._shown_key = None
         if self.cart.is_empty:
             self.cart.tax_rate_bp = self.catalog.tax_rate_bp
+        self._fill_from_menu()
         known = {c.id for c in self.catalog.categories}
         if self.category_id not in known:
             self.category_id = self.catalog.categories[0].id if self.catalog.categories else None
@@ -595,6 +628,10 @@ class SaleState:
                 for line in sale.get("lines") or []}
 
     # -- what the screen shows ------------------------------------------------------------
+
+    def money(self, minor: int) -> str:
+        """An amount in the shop's currency (plain until the menu names it)."""
+        return self._money(minor)
 
     def _money(self, minor: int) -> str:
         currency = self.catalog.currency if self.catalog else None

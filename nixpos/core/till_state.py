@@ -46,7 +46,24 @@ from nixpos.core.answers import (
     parse_status,
     parse_unlocked,
 )
+from nixpos.core.cart import Cart
 from nixpos.core.clock import Clock, SystemClock
+from nixpos.core.follow import (
+    CartCommand,
+    CartMirror,
+    DeleteCart,
+    DiscardCart,
+    ParkedCart,
+    PutCart,
+    Question,
+    QuestionKind,
+    QuestionView,
+    ResumeCart,
+    Takeover,
+    parse_parked_carts,
+    parse_takeover,
+    this_till_id,
+)
 from nixpos.core.policy import Policy
 from nixpos.core.pricing import Discount, PaymentMethod
 from nixpos.core.reasons import EndReason
@@ -67,6 +84,8 @@ log = logging.getLogger("nixpos.till")
 
 # A till that can do nothing until IT acts (deactivated, not enrolled) asks rarely.
 IDLE_REFRESH_S = 30.0
+# A lock waits this long for the open cart's last change to reach the server first.
+CART_FLUSH_WAIT_S = 0.2
 
 Json = dict[str, Any]
 
@@ -78,6 +97,7 @@ Json = dict[str, Any]
 class Unlock:
     pin: str
     override: bool
+    take_over: bool = False  # yes, bring the open sale along from the other till (SPEC §7.3)
 
 
 @dataclass(frozen=True)
@@ -125,7 +145,7 @@ class Quit:
 
 
 Command = (Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
-           | SaleCommand)
+           | SaleCommand | CartCommand)
 
 # Refusals that mean the server no longer knows this session.
 SESSION_GONE = frozenset({"invalid_token", "session_ended"})
@@ -251,6 +271,7 @@ class TillView:
     sale: SaleView | None  # the sale screen while signed in
     warning: str | None  # the idle warning's countdown while it shows
     dialog: DialogView | None
+    question: QuestionView | None = None  # continue a parked sale, or take one over
 
 
 # -- the machine -----------------------------------------------------------------------------
@@ -283,6 +304,14 @@ class TillState:
         self.pin_epoch = 0  # PIN answers heard so far
         self.polls = 0  # session polls answered (for the log and benchmarks)
         self._dialog_ids = itertools.count(1)
+        # The open sale follows the person (SPEC §7.1–7.3).
+        self.mirror = CartMirror()
+        self.question: Question | None = None  # on screen now
+        self._questions: list[Question] = []  # parked carts still to ask about, newest first
+        self._resuming: str | None = None  # a cart resumed without asking (its client_id)
+        self._resume_owed = False  # … whose resume is to be sent again
+        self._taking_over: Takeover | None = None  # an unlock bringing an open sale along
+        self._server_knew: set[str] = set()  # carts the server has held (client ids)
         self.session.subscribe(self._on_phase)
 
     @property
@@ -299,14 +328,14 @@ class TillState:
     def pin_entered(self, pin: str) -> list[Command]:
         """A PIN typed on the lock screen (not while a dialog asks for a manager's)."""
         if (self.session.phase is not Phase.LOCKED or not self._keypad_open()
-                or self.dialog is not None):
+                or self.dialog is not None or self.question is not None):
             return []
         self.session.begin_unlock()
         self._set_error("")
         return [Unlock(pin, override=False)]
 
     def override_pressed(self) -> list[Command]:
-        if self.session.phase is Phase.LOCKED and self._keypad_open():
+        if self.session.phase is Phase.LOCKED and self._keypad_open() and self.question is None:
             self._open_dialog(DialogPurpose.OVERRIDE_UNLOCK, words.OVERRIDE_TITLE,
                               words.OVERRIDE_TEXT)
         return []
@@ -460,7 +489,13 @@ class TillState:
     def background_call(self) -> Command:
         """What the background loop asks next."""
         if self.pending_ends:
-            return EndSession(self.pending_ends[0])
+            ending = self.pending_ends[0]
+            if self.mirror.token == ending:  # the cart's last change first: parked as it was
+                if self.mirror.busy_with(ending):
+                    return FetchStatus(self.pin_epoch)
+                if flush := self.mirror.flush():
+                    return flush[0]
+            return EndSession(ending)
         if (owed := self.sale.sending_call()) is not None:
             return owed
         token, session_id = self.session.token, self.session.session_id
@@ -474,6 +509,8 @@ class TillState:
         interval = self.policy.poll_interval_s
         if not self.connection.online:
             return self.connection.retry_delay_s(interval)
+        if self.pending_ends and self.mirror.busy_with(self.pending_ends[0]):
+            return CART_FLUSH_WAIT_S
         if self.pending_ends or self.sale.sending_call_ready():
             return 0.0
         if not self.usable and not self.session.is_live:
@@ -484,12 +521,15 @@ class TillState:
 
     def answered(self, command: Command, outcome: Outcome) -> list[Command]:
         """What the server said to ``command``; returns the calls that follow from it."""
+        back = False
         if isinstance(outcome, Unreachable):
             self.connection.failed(outcome.why)
         elif self.connection.answered():
             self._back_online()
+            back = True
         try:
-            return self._answered(command, outcome)
+            follow = self._answered(command, outcome)
+            return [*follow, *self._owed_cart_calls()] if back else follow
         except BadAnswer as error:
             log.warning("not understood: %s to %s", error, type(command).__name__)
             self.connection.failed(f"answer not understood ({error})")
@@ -519,6 +559,12 @@ class TillState:
                     self._catalog_wanted = True
                     self._catalog_retry_at = (self._ticker.seconds()
                                               + 2 * self.policy.poll_interval_s)
+            case PutCart() | DeleteCart():
+                return self._mirror_answered(command, outcome)
+            case ResumeCart():
+                return self._resume_answered(command, outcome)
+            case DiscardCart():
+                self._discard_answered(command, outcome)
             case PostSale():
                 self._sale_answered(command, outcome)
             case ListSales():
@@ -549,6 +595,7 @@ class TillState:
             return []
         if isinstance(outcome, Ok):
             unlocked = parse_unlocked(outcome.body)  # before any change: it may raise
+            parked = parse_parked_carts(outcome.body)
             self.pin_epoch += 1
             self.session.unlocked(unlocked.token, unlocked.session)
             self._seller = unlocked.session.person.id
@@ -558,14 +605,21 @@ class TillState:
             self._set_error("")
             self.notice = ""
             self.dialog = None
-            return [self.sale.catalog_call()]  # a fresh look at the menu with each sign-in
+            taking_over, self._taking_over, self.question = self._taking_over, None, None
+            # A fresh look at the menu with each sign-in; the parked carts after it.
+            return [self.sale.catalog_call(),
+                    *self._parked_at_unlock(unlocked.token, parked,
+                                            this_till_id(outcome.body), taking_over)]
         self.session.unlock_failed()
+        self._taking_over = None
         if self.dialog is not None:
             self.dialog.busy = False
         if isinstance(outcome, Unreachable):
             self._refuse_pin(command.override, _unreachable_words(outcome), offline=True)
             return []
         self.pin_epoch += 1
+        if outcome.code == "open_sale_elsewhere":
+            return self._ask_take_over(command, parse_takeover(outcome.extra))
         if not self._till_refused(outcome):
             self._refuse_pin(command.override, words.refusal(outcome.code, outcome.message))
         return []
@@ -651,6 +705,173 @@ class TillState:
             self._dialog_error(words.refusal(outcome.code, outcome.message))
         return []
 
+    # -- the open sale follows the person (SPEC §7.1–7.3) -----------------------------------
+
+    def cart_calls(self) -> list[Command]:
+        """After any event or answer: the open cart to the server if it changed, coalesced
+        (``CartMirror``): the controller asks after each, and never waits for the answer."""
+        token = self.session.token
+        if (not self.session.is_live or token is None or self.mirror.token != token
+                or self._resuming is not None):
+            return []
+        cart = self.sale.cart
+        return list(self.mirror.want(None if cart.is_empty else cart.body()))
+
+    def question_answered(self, question_id: int, yes: bool) -> list[Command]:
+        """Continue / Discard a parked sale; Yes / No to bringing an open sale along."""
+        question = self.question
+        if question is None or question.id != question_id or question.busy:
+            return []
+        if question.kind is QuestionKind.TAKE_OVER:
+            if self.session.phase is not Phase.LOCKED:
+                return []
+            self.question = None  # and with it the PIN, unless it goes again at once
+            if not yes:
+                return []
+            self.session.begin_unlock()
+            self._taking_over = question.takeover
+            return [Unlock(question.pin, question.override, take_over=True)]
+        token, parked = self.session.token, question.parked
+        if not self.session.is_live or token is None or parked is None:
+            return []
+        question.busy, question.error = True, ""
+        return [ResumeCart(token, parked.client_id) if yes
+                else DiscardCart(token, parked.client_id)]
+
+    def _ask_take_over(self, command: Unlock, takeover: Takeover) -> list[Command]:
+        """The PIN was right, and its person has an open sale on another till: ask first."""
+        self.dialog = None
+        self._set_error("")
+        self.question = Question(next(self._dialog_ids), QuestionKind.TAKE_OVER,
+                                 takeover=takeover, pin=command.pin, override=command.override)
+        # The question names the total in the shop's money: the menu says which.
+        return [] if self.sale.catalog is not None else [self.sale.catalog_call()]
+
+    def _parked_at_unlock(self, token: str, parked: list[ParkedCart] | None,
+                          here: int | None, taking_over: Takeover | None) -> list[Command]:
+        """The person's parked carts: the newest parked on this till (or the one an unlock
+        just took over) comes back without asking; each other one is asked about."""
+        self.mirror.reset(token)  # a new session: the server holds no cart for it yet
+        if parked is None:
+            return []  # a server without carts: this till's own copy only (issue 10)
+        ids = {p.client_id for p in parked}
+        silent = None
+        if taking_over is not None:
+            silent = next((p for p in parked if p.till_id is not None
+                           and p.till_id == taking_over.till_id), None)
+        elif parked and parked[0].till_id is not None and parked[0].till_id == here:
+            silent = parked[0]
+        local = self.sale.cart.client_id
+        # This till's own copy stays when it is the one coming back, or one the server
+        # never heard of (sold offline, say); one asked about below, or one the server
+        # moved on with (continued, sold or discarded elsewhere), is not this till's now.
+        if not (self.sale.cart.is_empty or (silent is not None and local == silent.client_id)
+                or (local not in ids and local not in self._server_knew)):
+            self.sale.cart_gone()
+        self._questions = [Question(next(self._dialog_ids), QuestionKind.CONTINUE, parked=p)
+                           for p in parked if p is not silent]
+        self._next_question()
+        if silent is None:
+            return []
+        self._resuming = silent.client_id
+        return [ResumeCart(token, silent.client_id)]
+
+    def _next_question(self) -> None:
+        self.question = self._questions.pop(0) if self._questions else None
+
+    def _owed_cart_calls(self) -> list[Command]:
+        """The server answers again: a resume and the cart's change that did not get there."""
+        token = self.session.token
+        if not self.session.is_live or token is None:
+            return []
+        if self._resuming is not None:
+            if not self._resume_owed:
+                return []
+            self._resume_owed = False
+            return [ResumeCart(token, self._resuming)]
+        if self.mirror.token != token:
+            return []
+        return [*self.mirror.retry(), *self.cart_calls()]
+
+    def _mirror_answered(self, command: PutCart | DeleteCart, outcome: Outcome) -> list[Command]:
+        if isinstance(command, PutCart) and isinstance(outcome, Ok):
+            self._server_knew.add(str(command.body.get("client_id")))
+        follow = self.mirror.answered(command, outcome)
+        # Refusals say nothing about the session here: the next poll does. A session
+        # this till left gets only what its lock still owes (the last change, then the end).
+        live = command.token == self.session.token or command.token in self.pending_ends
+        return list(follow) if live else []
+
+    def _resume_answered(self, command: ResumeCart, outcome: Outcome) -> list[Command]:
+        if command.token != self.session.token:
+            return []
+        question = self._asking_about(command.client_id)
+        silent = command.client_id == self._resuming
+        if isinstance(outcome, Unreachable):
+            if question is not None:
+                question.busy, question.error = False, _unreachable_words(outcome)
+            self._resume_owed = silent
+            return []
+        if isinstance(outcome, Refused):
+            if outcome.code in SESSION_GONE | TILL_REFUSALS:
+                self._lost(outcome)
+                return []
+            # Continued on another till first (409), or gone: not this till's to sell.
+            if self.sale.cart.client_id == command.client_id:
+                self.sale.cart_gone()
+            self.notice = (words.CART_TAKEN if outcome.code in ("cart_taken", "not_found")
+                           else words.refusal(outcome.code, outcome.message))
+        else:
+            cart = outcome.body.get("cart")
+            if not isinstance(cart, dict) and question is not None and question.parked:
+                cart = question.parked.body
+            if isinstance(cart, dict):
+                self._server_knew.add(command.client_id)
+                if self.sale.cart.client_id != command.client_id:
+                    self.sale.resumed(cart)
+                self.mirror.adopt(Cart.from_json(cart).body())  # what the server holds now
+        if silent:
+            self._resuming, self._resume_owed = None, False
+        if question is not None:
+            self._next_question()
+        return self.cart_calls()  # this till's copy may be newer than the server's
+
+    def _discard_answered(self, command: DiscardCart, outcome: Outcome) -> None:
+        question = self._asking_about(command.client_id)
+        if command.token != self.session.token or question is None:
+            return
+        if isinstance(outcome, Unreachable):
+            question.busy, question.error = False, _unreachable_words(outcome)
+        elif isinstance(outcome, Refused) and outcome.code in SESSION_GONE | TILL_REFUSALS:
+            self._lost(outcome)
+        else:  # discarded, or already gone (continued or discarded elsewhere): asked enough
+            self._next_question()
+
+    def _asking_about(self, client_id: str) -> Question | None:
+        question = self.question
+        if question is not None and question.parked is not None \
+                and question.parked.client_id == client_id:
+            return question
+        return None
+
+    def _question_view(self) -> QuestionView | None:
+        question = self.question
+        if question is None:
+            return None
+        money = self.sale.money
+        if question.parked is not None:
+            if not self.session.is_live:
+                return None
+            parked = question.parked
+            text = words.continue_sale(parked.till, parked.items, money(parked.total))
+            yes, no = words.CONTINUE, words.DISCARD
+        else:
+            take = question.takeover or Takeover("", None, "", 0, 0)
+            text = words.take_over(take.person, take.till, take.items, money(take.total))
+            yes, no = words.YES, words.NO
+        return QuestionView(question.id, question.kind, text, yes, no, question.error,
+                            not question.busy)
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _refuse_pin(self, in_dialog: bool, text: str, *, offline: bool = False) -> None:
@@ -715,8 +936,15 @@ class TillState:
             self.dialog = None
         self.notice = ""
         if self._seller is not None:
-            self.sale.closed(self._seller)  # the cart waits for its person
+            end = self.session.last_end
+            moved = end is not None and end.parked_items is not None
+            if not moved:  # a lock sends the cart's last change before it ends the session
+                self.mirror.last(None if self.sale.cart.is_empty else self.sale.cart.body())
+            self.sale.closed(self._seller, moved=moved)  # the cart waits for its person
             self._seller = None
+        self._questions, self._resuming, self._resume_owed = [], None, False
+        if self.question is not None and self.question.kind is QuestionKind.CONTINUE:
+            self.question = None
 
     def _lock_keypad(self, seconds: int) -> None:
         self.lockout.lock_for(seconds)
@@ -786,6 +1014,7 @@ class TillState:
             sale=self.sale.view() if active is not None else None,
             warning=warning,
             dialog=self._dialog_view(lockout_s),
+            question=self._question_view(),
         )
 
     def _dialog_view(self, lockout_s: int) -> DialogView | None:

@@ -140,6 +140,13 @@ def banner(end: SessionEnd, idle_timeout_s: int, tz: tzinfo | None = None) -> st
     A reason this till does not know (``None``: a newer server) still says the
     register was locked. An idle end names the timeout that ran out.
     """
+    text = _why_ended(end, idle_timeout_s, tz)
+    if text is not None and end.parked_items is not None:
+        text = f"{text} {sale_moved(end.parked_items)}"
+    return text
+
+
+def _why_ended(end: SessionEnd, idle_timeout_s: int, tz: tzinfo | None) -> str | None:
     by, on = end.by, end.on
     who = by or "A manager"
     whose = end.staff or "The cashier"
@@ -342,3 +349,31 @@ TAX_INCLUDED = "Tax included"
 SAVED = "You saved"
 CHANGE = "Change"
 REFUNDED = "Refunded"
+
+
+# -- the open sale follows the person (SPEC §7.1–7.3) ------------------------------------------
+
+CONTINUE = "Continue"
+DISCARD = "Discard"
+YES = "Yes"
+NO = "No"
+CART_TAKEN = "That sale was already continued on another till."
+
+
+def items(count: int) -> str:
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
+def continue_sale(till: str, count: int, total: str) -> str:
+    where = f" from {till}" if till else ""
+    return f"Continue the sale{where} — {items(count)}, {total}?"
+
+
+def take_over(person: str, till: str, count: int, total: str) -> str:
+    where = f" on {till}" if till else " on another till"
+    return (f"{person or 'You'} {'has' if person else 'have'} an open sale{where} "
+            f"({items(count)}, {total}). Sign in here and bring it along?")
+
+
+def sale_moved(count: int) -> str:
+    return f"Their open sale ({items(count)}) moved with them."

@@ -4,6 +4,8 @@ till's hands: typing a PIN, typing on a physical keyboard.
 The server answers by route (method and path); a test sets what a route says
 next (``say``), or a function of the request body (``answer_with``), and reads
 what was asked (``calls``: route, body, headers; ``urls``: with the query).
+It holds the open cart as the issue-11 contract says (``PUT``/``DELETE
+/pos/cart``); resuming and discarding a parked cart answer what a test says.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ CATALOG = {"currency": {"code": "USD", "exponent": 2}, "tax_rate_bp": 1000,
                          "price": 350, "active": True}]}
 
 
+def cart_of(body: Json) -> Json:
+    """The server's ``Cart`` for a cart body: the body, its units, total and time."""
+    return body | {"items": sum(line["quantity"] for line in body["lines"]),
+                   "total": sum(line["quantity"] * line["unit_price"] for line in body["lines"]),
+                   "updated_at": "2026-11-25T12:30:00Z"}
+
+
 def session(state: str = "active", staff: Json = MEALEA, **extra: Any) -> Json:
     return {"id": 7, "state": state, "staff": staff, "terminal": TILL_1,
             "started_at": "2026-01-05T09:00:00Z", "last_activity_at": "2026-01-05T09:00:00Z",
@@ -56,7 +65,10 @@ class ScriptedServer:
             "POST /api/v1/pos/session/lock": (200, session("ended", reason="logout")),
             "GET /api/v1/pos/catalog": (200, CATALOG),
         }
-        self.handlers: dict[str, Handler] = {}  # routes answered from what was sent
+        self.handlers: dict[str, Handler] = {  # routes answered from what was sent
+            "PUT /api/v1/pos/cart": lambda body: (200, {"cart": cart_of(body or {})}),
+        }
+        self.answers["DELETE /api/v1/pos/cart"] = (204, {})
         self.urls: list[str] = []
         self.offline = False
         self.held: dict[str, asyncio.Event] = {}  # routes whose answers wait for a test
@@ -87,6 +99,8 @@ class ScriptedServer:
                                                             "message": "?"}))
         if route in self.held:
             await self.held[route].wait()
+        if status == 204:
+            return httpx.Response(status)
         return httpx.Response(status, json=answer)
 
     def routes(self) -> list[str]:

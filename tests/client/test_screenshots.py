@@ -18,7 +18,10 @@ SCREENS = ["lock-screen", "keypad-error", "active-screen", "override-dialog", "i
 # At a touch screen's size: the picture is exactly that size.
 SIZED = ["lock-screen-800x480", "lock-screen-1024x600", "lock-screen-1920x1080",
          "override-dialog-800x480", "override-dialog-1024x600", "idle-warning-800x480",
-         "idle-warning-1024x600", "enroll-dialog-800x480", "cannot-start-1024x600"]
+         "idle-warning-1024x600", "enroll-dialog-800x480", "cannot-start-1024x600",
+         # The open sale following its person (SPEC §7.2–7.3), on a scripted server.
+         *[f"{name}-{size}" for name in ("till-takeover", "till-continue", "till-kicked-cart")
+           for size in ("1920x1080", "1024x600")]]
 # Selling, where the server sells (the script says when it skipped them).
 SELLING = [f"{name}-{size}" for name in ("sale-screen", "tender-change", "receipt", "refund")
            for size in ("1920x1080", "1024x600")]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 from nixpos.client.views.active_screen import ActiveScreen
 from nixpos.client.views.idle_warning import IdleWarning
 from nixpos.client.views.lock_screen import LockScreen
+from nixpos.client.views.open_sale_prompt import OpenSalePrompt
 from nixpos.client.views.scaling import fit_style
 
 # What every screen needs at the smallest scale. Set explicitly, so that the
@@ -40,6 +41,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.lock_screen)
         self.pages.addWidget(self.active_screen)
         self.setCentralWidget(self.pages)
+        self.prompt = OpenSalePrompt(self)  # continue a parked sale, or take one over
         self.warning = IdleWarning(self)
         self.may_close = True  # kiosk mode turns this off until a manager allows it
 
@@ -56,6 +58,9 @@ class MainWindow(QMainWindow):
                 self.active_screen.sale.show_view(view.sale)
             if self.is_locked_view:
                 self.show_active()
+        self.prompt.show_view(view.question)
+        if self.prompt.isVisible() and not self.prompt.hasFocus():
+            self.prompt.setFocus()  # a screen below took the keyboard as it changed
         self.show_warning(view.warning is not None)
         if view.warning is not None:
             self.warning.show_countdown(view.warning)
@@ -90,12 +95,15 @@ class MainWindow(QMainWindow):
         fit_style(self, event.size())
         super().resizeEvent(event)
         self.warning.setGeometry(self.rect())
+        self.prompt.setGeometry(self.rect())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Keys no widget took (focus may sit nowhere after the keypad was disabled) go
         to the lock screen's keypad, so a physical keyboard always types the PIN; signed
         in, to the sale screen (a scanner's SKU, the tender pad's digits)."""
-        if self.is_locked_view:
+        if self.prompt.isVisible():
+            self.prompt.keyPressEvent(event)
+        elif self.is_locked_view:
             self.lock_screen.keypad.keyPressEvent(event)
         elif not self.active_screen.sale.take_key(event):
             super().keyPressEvent(event)
