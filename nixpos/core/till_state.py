@@ -50,6 +50,7 @@ from nixpos.core.clock import Clock, SystemClock
 from nixpos.core.policy import Policy
 from nixpos.core.pricing import Discount, PaymentMethod
 from nixpos.core.reasons import EndReason
+from nixpos.core.sale_queue import UploadSale
 from nixpos.core.sale_state import (
     FetchCatalog,
     ListSales,
@@ -59,8 +60,10 @@ from nixpos.core.sale_state import (
     SaleCommand,
     SaleState,
     SaleView,
+    Seller,
 )
 from nixpos.core.session import Phase, TillSession
+from nixpos.core.store_ops import Kept, SaveCart, StoreOp
 from nixpos.core.ticker import Ticker
 
 log = logging.getLogger("nixpos.till")
@@ -125,7 +128,7 @@ class Quit:
 
 
 Command = (Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
-           | SaleCommand)
+           | SaleCommand | UploadSale)
 
 # Refusals that mean the server no longer knows this session.
 SESSION_GONE = frozenset({"invalid_token", "session_ended"})
@@ -283,6 +286,7 @@ class TillState:
         self.pin_epoch = 0  # PIN answers heard so far
         self.polls = 0  # session polls answered (for the log and benchmarks)
         self._dialog_ids = itertools.count(1)
+        self._carts_on_disk: dict[int, Json] = {}  # as last written down, by person
         self.session.subscribe(self._on_phase)
 
     @property
@@ -375,11 +379,19 @@ class TillState:
     def tender(self, method: PaymentMethod, amount: int | None = None) -> list[Command]:
         if not self.session.is_live:
             return []
+        self._name_seller()
         return self._sold(self.sale.tender(method, amount, self.session.token,
                                            self._clock.now()))
 
     def complete_free_sale(self) -> list[Command]:
+        self._name_seller()
         return self._sold(self.sale.complete_free(self.session.token, self._clock.now()))
+
+    def _name_seller(self) -> None:
+        """What a sale completed now records of who sold it, and whether it can go now."""
+        person, session_id = self.session.person, self.session.session_id
+        if person is not None and session_id is not None:
+            self.sale.seller = Seller(session_id, person.name, self.connection.online)
 
     def _sold(self, commands: list[Command]) -> list[Command]:
         """A sale is done: notices about it (an approval given) go with it."""
@@ -455,15 +467,45 @@ class TillState:
             self.session.lock(SessionEnd(EndReason.LOGOUT))
         return [EndSession(t) for t in self.pending_ends]
 
+    # -- this till's disk ------------------------------------------------------------------
+
+    def restore(self, kept: Kept) -> None:
+        """What this till's disk kept across a restart: sales still owed (they go up with
+        their proof, no token needed) and the open carts, each for its person."""
+        self.sale.queue.restore(kept.sales, kept.next_number)
+        self.sale.restore_carts(list(kept.carts))
+        self._carts_on_disk = {person: cart.to_json() for person, cart
+                               in self.sale.carts_by_person(self._seller).items()}
+
+    def store_writes(self) -> list[StoreOp]:
+        """What must be on this till's disk before the screen shows the state it is in:
+        sales paid, uploaded or refused, and every open cart that changed."""
+        writes: list[StoreOp] = self.sale.queue.take_writes()
+        carts = {person: cart.to_json() for person, cart
+                 in self.sale.carts_by_person(self._seller).items()}
+        if carts != self._carts_on_disk:
+            now = self._clock.now().isoformat()
+            for person in sorted(carts.keys() | self._carts_on_disk.keys()):
+                if carts.get(person) != self._carts_on_disk.get(person):
+                    writes.append(SaveCart(person, carts.get(person), now))
+            self._carts_on_disk = carts
+        return writes
+
+    def store_failed(self, problem: str) -> None:
+        """The disk refused a write: say so (the sale itself still goes to the server)."""
+        log.error("cannot write to the till's store: %s", problem)
+        self.notice = words.store_failed(problem)
+
     # -- the background loop --------------------------------------------------------------
 
     def background_call(self) -> Command:
         """What the background loop asks next."""
         if self.pending_ends:
             return EndSession(self.pending_ends[0])
-        if (owed := self.sale.sending_call()) is not None:
-            return owed
         token, session_id = self.session.token, self.session.session_id
+        if (owed := self.sale.sending_call(session_id if self.session.is_live else None,
+                                           token)) is not None:
+            return owed
         if self.session.is_live and token is not None and session_id is not None:
             if self._catalog_wanted and self._ticker.seconds() >= self._catalog_retry_at:
                 return self.sale.catalog_call()
@@ -519,7 +561,7 @@ class TillState:
                     self._catalog_wanted = True
                     self._catalog_retry_at = (self._ticker.seconds()
                                               + 2 * self.policy.poll_interval_s)
-            case PostSale():
+            case PostSale() | UploadSale():
                 self._sale_answered(command, outcome)
             case ListSales():
                 if isinstance(outcome, Ok):
@@ -533,11 +575,14 @@ class TillState:
                     self.sale.refund_refused(_unreachable_words(outcome))
         return []
 
-    def _sale_answered(self, command: PostSale, outcome: Outcome) -> None:
+    def _sale_answered(self, command: PostSale | UploadSale, outcome: Outcome) -> None:
         """A paid sale is never dropped: only an answer settles it; no answer, it is sent
         again (same ``client_id``, so the server never makes two)."""
         if isinstance(outcome, Ok):
             self.sale.sale_answered(command, outcome.body)
+        elif (isinstance(outcome, Refused) and outcome.code in SESSION_GONE
+              and command.token is not None):
+            self.sale.queue.bearer_refused(command.client_id)  # its proof still holds
         elif isinstance(outcome, Refused):
             self.sale.sale_refused(command, outcome.code, outcome.extra,
                                    words.refusal(outcome.code, outcome.message))
@@ -772,7 +817,7 @@ class TillState:
                 person=person.name,
                 role=words.role(person.role, session.override),
                 countdown=words.locks_in(session.countdown_s()),
-                connection=words.ONLINE if self.connection.online else words.OFFLINE_BADGE,
+                connection=words.connection(self.connection.online, self.sale.queue.waiting),
                 offline=not self.connection.online,
                 notice=self.notice,
             )
