@@ -101,8 +101,7 @@ class SaleQueue:
         return (not any(s.in_flight for s in self.sales)
                 and any(s.waiting for s in self.sales))
 
-    def next_call(self, live_session_id: int | None, live_token: str | None
-                  ) -> UploadSale | None:
+    def next_call(self, live_session_id: int | None) -> UploadSale | None:
         """The oldest waiting sale, unless one is already on its way."""
         if not self.ready():
             return None
@@ -110,7 +109,7 @@ class SaleQueue:
         sale.in_flight = True
         # The bearer only for the session that is live here now: any other session's
         # sale proves itself, whether its token is still in memory or not.
-        token = live_token if sale.session_id == live_session_id else None
+        token = sale.token if sale.session_id == live_session_id else None
         return UploadSale(sale.client_id, sale.body, token, sale.session_id, sale.proof)
 
     def answered(self, client_id: str, number: object) -> QueuedSale | None:

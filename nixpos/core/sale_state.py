@@ -525,10 +525,10 @@ class SaleState:
     def sending_call_ready(self) -> bool:
         return self.queue.ready()
 
-    def sending_call(self, live_session_id: int | None = None, live_token: str | None = None
-                     ) -> UploadSale | None:
-        """The oldest sale still owed to the server, unless one is already on its way."""
-        return self.queue.next_call(live_session_id, live_token)
+    def sending_call(self, live_session_id: int | None = None) -> UploadSale | None:
+        """The oldest sale still owed to the server, unless one is already on its way;
+        ``live_session_id``: the session live on this till now (its sales use the bearer)."""
+        return self.queue.next_call(live_session_id)
 
     def restore_carts(self, carts: list[KeptCart]) -> None:
         """Open carts this till's disk kept across a restart: each waits for its person."""

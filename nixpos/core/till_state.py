@@ -503,8 +503,8 @@ class TillState:
         if self.pending_ends:
             return EndSession(self.pending_ends[0])
         token, session_id = self.session.token, self.session.session_id
-        if (owed := self.sale.sending_call(session_id if self.session.is_live else None,
-                                           token)) is not None:
+        if (owed := self.sale.sending_call(session_id if self.session.is_live else None)
+                ) is not None:
             return owed
         if self.session.is_live and token is not None and session_id is not None:
             if self._catalog_wanted and self._ticker.seconds() >= self._catalog_retry_at:
