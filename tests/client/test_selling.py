@@ -12,7 +12,6 @@ decide is tested without Qt in ``tests/core``; the real server after the merge.
 from __future__ import annotations
 
 import asyncio
-
 import re
 import shutil
 import subprocess
