@@ -14,6 +14,7 @@ a ``NeedsApproval``: the till asks a manager's PIN and, once approved, calls
 from __future__ import annotations
 
 import enum
+import textwrap
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from nixpos.core.money import format_money
 from nixpos.core.number_entry import EntryPurpose, EntryView, NumberEntry, typed_key
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod, PricingError
 from nixpos.core.proof import sale_proof
-from nixpos.core.receipt import local_time, receipt_text, row
+from nixpos.core.receipt import WIDTH, local_time, receipt_text, row
 from nixpos.core.sale_queue import QueuedSale, SaleQueue, UploadSale
 from nixpos.core.store_ops import KeptCart
 
@@ -795,7 +796,7 @@ class SaleState:
                                   title=words.provisional_title(provisional.number, self.till,
                                                                 provisional.receipt["staff"]
                                                                 ["name"])),
-                    words.GETS_NUMBER_LATER)
+                    "", *textwrap.wrap(words.GETS_NUMBER_LATER, WIDTH))
         if "pending" in sale:
             lines = [words.SENDING_SALE, "", *row(words.TOTAL, self._money(int(sale["total"])))]
             if sale["change"]:

@@ -253,10 +253,6 @@ def exact(amount: str) -> str:
     return f"{EXACT} {amount}"
 
 
-def sending(count: int) -> str:
-    return f"{_sales(count)} being sent"
-
-
 def provisional_number(number: int, till: str) -> str:
     """A sale's name on this till until the server gives it its number (SPEC §7.4)."""
     return f"Offline {number:04d} — {till}"
@@ -281,14 +277,9 @@ def connection(online: bool, waiting: int) -> str:
     return f"Offline — {_sales(waiting)} waiting" if waiting else OFFLINE_BADGE
 
 
-def unsent(sending: int, refused: int) -> str:
-    """The note under the status bar: sales on their way, and those the server refused."""
-    parts = []
-    if refused:
-        parts.append(f"{_sales(refused)} could not be sent — ask a manager")
-    if sending:
-        parts.append(f"{_sales(sending)} being sent")
-    return " · ".join(parts)
+def unsent(refused: int) -> str:
+    """Sales the server refused, kept on this till (the status bar counts those waiting)."""
+    return f"{_sales(refused)} could not be sent — ask a manager"
 
 
 def store_failed(problem: str) -> str:

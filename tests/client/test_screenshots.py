@@ -20,7 +20,8 @@ SIZED = ["lock-screen-800x480", "lock-screen-1024x600", "lock-screen-1920x1080",
          "override-dialog-800x480", "override-dialog-1024x600", "idle-warning-800x480",
          "idle-warning-1024x600", "enroll-dialog-800x480", "cannot-start-1024x600"]
 # Selling, where the server sells (the script says when it skipped them).
-SELLING = [f"{name}-{size}" for name in ("sale-screen", "tender-change", "receipt", "refund")
+SELLING = [f"{name}-{size}" for name in ("sale-screen", "tender-change", "receipt", "refund",
+                                        "offline-sales")
            for size in ("1920x1080", "1024x600")]
 
 
