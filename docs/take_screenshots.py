@@ -11,7 +11,9 @@ badge, after the server went down), the override dialog and the idle
 warning, and selling: the sale screen with a cart (a manager approved a
 discount), the tender screen with change due, the receipt and a refund. A
 server without the selling API (``/api/v1/pos/catalog`` answers 404) skips
-the selling pictures and says so. The set-up dialog is shown as on an 800×480 screen (a plain
+the selling pictures and says so. Once the server is down, Till 2 sells three
+sales offline: the badge counts them and the last has its provisional receipt.
+The set-up dialog is shown as on an 800×480 screen (a plain
 backdrop stands in for the empty kiosk screen around it), and the start-up
 error as a kiosk with no secure keyring shows it. The open sale following its
 person (SPEC §7.2–7.3) — the take-over question, the continue question and
@@ -161,6 +163,8 @@ async def scenes(floor: Floor, out: Path) -> None:
     for size in (SMALL, SHORT, BIG):
         await resize(till_1, size)
         shoot(out, sized("lock-screen", size), till_1.window)
+    if sells(floor, up=False):
+        await offline_sales(till_2, out)
 
     for till in (till_1, till_2):
         await till.close()
@@ -170,11 +174,34 @@ async def scenes(floor: Floor, out: Path) -> None:
     await cannot_start(out)
 
 
-def sells(floor: Floor) -> bool:
-    """Whether the server has the selling API (SPEC §6) yet."""
-    answer = httpx.get(f"{floor.url}/api/v1/pos/catalog",
-                       headers={"X-Terminal-Key": floor.keys["Till 1"]})
-    return answer.status_code != 404
+_SELLS: list[bool] = []
+
+
+def sells(floor: Floor, *, up: bool = True) -> bool:
+    """Whether the server has the selling API (SPEC §6) yet (as it said while ``up``)."""
+    if up:
+        answer = httpx.get(f"{floor.url}/api/v1/pos/catalog",
+                           headers={"X-Terminal-Key": floor.keys["Till 1"]})
+        _SELLS[:] = [answer.status_code != 404]
+    return bool(_SELLS and _SELLS[0])
+
+
+async def offline_sales(till: Till, out: Path) -> None:
+    """The server is down: three sales on the till's disk, the badge counting them, and
+    the provisional receipt of the last (SPEC §7.4)."""
+    await until(lambda: not till.state.connection.online)
+    screen = till.window.active_screen.sale
+    products, cart = screen.selling.products, screen.selling.cart
+    for at in range(3):
+        if at:
+            screen.receipt.new_sale_button.click()
+        products.buttons[at % products.shown].click()
+        cart.pay_button.click()
+        screen.tender.quick_buttons[0].click()  # exact cash
+        await until(lambda: "Offline" in screen.receipt.text.text())
+    for size in (BIG, SHORT):
+        await resize(till, size)
+        shoot(out, sized("offline-sales", size), till.window)
 
 
 def click(widget: QWidget) -> None:

@@ -16,6 +16,7 @@ import httpx
 
 from nixpos.core.answers import Ok, Outcome, Refused, Unreachable
 from nixpos.core.follow import DeleteCart, DiscardCart, PutCart, ResumeCart
+from nixpos.core.sale_queue import UploadSale
 from nixpos.core.sale_state import FetchCatalog, ListSales, PostRefund, PostSale
 from nixpos.core.till_state import (
     Approve,
@@ -100,8 +101,12 @@ class TillApi:
                                        token=token, body={"action": action})
             case FetchCatalog(etag=etag):
                 return await self.call("GET", "/pos/catalog", etag=etag)
-            case PostSale(token=token, body=body):
+            case PostSale(token=token, body=body) | UploadSale(token=str(token), body=body):
                 return await self.call("POST", "/pos/sales", token=token, body=body)
+            case UploadSale(body=body, session_id=session_id, proof=proof):
+                # The session's token is gone: the terminal key and the sale's proof.
+                return await self.call("POST", "/pos/sales",
+                                       body=body | {"session_id": session_id, "proof": proof})
             case ListSales(token=token, limit=limit):
                 return await self.call("GET", f"/pos/sales?limit={limit}", token=token)
             case PostRefund(token=token, sale_id=sale_id, body=body):

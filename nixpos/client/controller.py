@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import datetime, tzinfo
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from nixpos.client.api import TillApi
+from nixpos.client.local_store import LocalStore
 from nixpos.client.printing import ReceiptPrinter
 from nixpos.client.sale_wiring import wire_sale
 from nixpos.client.views.main_window import MainWindow
@@ -39,11 +41,13 @@ class TillController(QObject):
     quit_allowed = Signal()  # a manager allowed closing the till program
 
     def __init__(self, window: MainWindow, api: TillApi, state: TillState,
-                 *, tz: tzinfo | None = None, printer: ReceiptPrinter | None = None) -> None:
+                 *, tz: tzinfo | None = None, printer: ReceiptPrinter | None = None,
+                 store: LocalStore | None = None) -> None:
         super().__init__()
         self.window = window
         self.api = api
         self.state = state
+        self.store = store or LocalStore(":memory:")
         self._tz = tz
         state.sale.timezone = tz  # receipts and recent sales in the shop's local time
         self.printer = printer or ReceiptPrinter()
@@ -84,6 +88,8 @@ class TillController(QObject):
         commands = event(*args) or []
         self.render()
         self.perform([*commands, *self.state.cart_calls()])
+        if self.state.sale.sending_call_ready():
+            self._wake.set()  # a sale waits behind older ones: the loop sends it now
 
     def print_receipt(self) -> None:
         """The receipt on screen, on paper; if the printer cannot, the till says why."""
@@ -199,10 +205,20 @@ class TillController(QObject):
     # -- painting -------------------------------------------------------------------
 
     def render(self) -> None:
+        """Write down what must be on disk, then show the state (never the other way)."""
+        self.write_down()
         view = self.state.view(self._tz)
         self.window.show_view(view)
         self.window.lock_screen.clock.setText(datetime.now(self._tz).strftime("%H:%M"))
         self._show_dialog(view.dialog)
+
+    def write_down(self) -> None:
+        """Paid sales, their fate and open carts into the till's file (``LocalStore``)."""
+        for op in self.state.store_writes():
+            try:
+                self.store.perform(op)
+            except sqlite3.Error as error:
+                self.state.store_failed(str(error))
 
     def _show_dialog(self, view: DialogView | None) -> None:
         if view is None or view.id != self._dialog_id:

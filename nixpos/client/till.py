@@ -21,6 +21,7 @@ from nixpos.client.api import TillApi
 from nixpos.client.config import ConfigError, TillConfig
 from nixpos.client.controller import TillController
 from nixpos.client.enrollment import Enrolled, StartupError, device_name, enroll
+from nixpos.client.local_store import LocalStore, StoreError
 from nixpos.client.views.enroll_dialog import EnrollDialog
 from nixpos.client.views.fatal_screen import FatalScreen
 from nixpos.client.views.main_window import MainWindow
@@ -52,6 +53,7 @@ class Till:
         await self.controller.settle()
         await self.controller.shutdown()
         await self.api.aclose()
+        self.controller.store.close()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             self.activity.shutdown(app)
@@ -59,15 +61,19 @@ class Till:
 
 def build_till(enrolled: Enrolled, *, kiosk: bool, ticker: Ticker | None = None,
                transport: httpx.AsyncBaseTransport | None = None,
-               window: MainWindow | None = None, clock: Clock | None = None) -> Till:
+               window: MainWindow | None = None, clock: Clock | None = None,
+               store: LocalStore | None = None) -> Till:
     """The whole till for one enrolled profile, in ``window`` if it is already on screen;
-    the caller shows it (if need be) and starts it."""
+    the caller shows it (if need be) and starts it. ``store``: the till's file, whose
+    waiting sales and open carts it takes back (None: one in memory, kept nowhere)."""
     config = enrolled.config
     api = TillApi(config.server_url, enrolled.key, transport=transport)
     state = TillState(ticker or BootTicker(), till=config.terminal_name,
                       shop=config.tenant_name, clock=clock)
+    store = store or LocalStore(":memory:")
+    state.restore(store.load())
     window = window or prepare_window(config, kiosk=kiosk)
-    controller = TillController(window, api, state)
+    controller = TillController(window, api, state, store=store)
     activity = ActivityFilter(controller.activity)
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -145,7 +151,8 @@ async def run(app: QApplication, args: argparse.Namespace,
     """The till until its window closes; ``window`` is the lock screen already shown, if any."""
     try:
         enrolled = await ensure_enrolled(args)
-    except (StartupError, ConfigError, secrets.KeyringUnavailable) as error:
+        store = LocalStore.for_profile(args.profile) if enrolled is not None else None
+    except (StartupError, ConfigError, secrets.KeyringUnavailable, StoreError) as error:
         # Whoever passed --enroll or --windowed is at a console; a kiosk needs it on screen.
         screen = show_fatal(str(error), on_screen=not (args.enroll or args.windowed),
                             profile=args.profile)
@@ -161,7 +168,7 @@ async def run(app: QApplication, args: argparse.Namespace,
     if window is not None:
         # Enrolling again may have renamed the till.
         name_window(window, enrolled.config.terminal_name, enrolled.config.tenant_name)
-    till = build_till(enrolled, kiosk=not args.windowed, window=window)
+    till = build_till(enrolled, kiosk=not args.windowed, window=window, store=store)
     closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
     if window is None:

@@ -51,14 +51,14 @@ def _amount(data: Json, name: str) -> int:
 
 
 def receipt_text(sale: Json, shop: str, money: Money, tz: tzinfo | None,
-                 width: int = WIDTH) -> list[str]:
+                 width: int = WIDTH, *, title: str | None = None) -> list[str]:
     """The receipt of ``sale`` (a SPEC §6 ``Sale``) as lines of at most ``width`` characters
-    (a longer name runs on)."""
+    (a longer name runs on); ``title`` instead of its number (a provisional receipt)."""
     rule = "-" * width
     staff = (sale.get("staff") or {}).get("name", "")
     till = (sale.get("terminal") or {}).get("name", "")
     out = [centred(shop, width),
-           centred(words.receipt_header(sale.get("number"), till, staff), width),
+           centred(title or words.receipt_header(sale.get("number"), till, staff), width),
            centred(local_time(sale.get("completed_at"), tz), width), rule]
     for line in sale.get("lines") or []:
         quantity, discount = _amount(line, "quantity"), _amount(line, "discount_amount")

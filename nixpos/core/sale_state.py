@@ -14,6 +14,7 @@ a ``NeedsApproval``: the till asks a manager's PIN and, once approved, calls
 from __future__ import annotations
 
 import enum
+import textwrap
 import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,10 @@ from nixpos.core.catalog import Catalog, Product
 from nixpos.core.money import format_money
 from nixpos.core.number_entry import EntryPurpose, EntryView, NumberEntry, typed_key
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod, PricingError
-from nixpos.core.receipt import local_time, receipt_text, row
+from nixpos.core.proof import sale_proof
+from nixpos.core.receipt import WIDTH, local_time, receipt_text, row
+from nixpos.core.sale_queue import QueuedSale, SaleQueue, UploadSale
+from nixpos.core.store_ops import KeptCart
 
 Json = dict[str, Any]
 RECENT_SALES = 20
@@ -90,16 +94,14 @@ class RefundDraft:
     client_id: str = ""
 
 
-@dataclass
-class PendingSale:
-    """A paid sale the server has not confirmed yet; sent again until it has."""
+@dataclass(frozen=True)
+class Seller:
+    """Who sells now, as a sale made now records it: its session and whether the server
+    answered lately (if not, the sale waits in the queue with a provisional receipt)."""
 
-    client_id: str
-    token: str
-    body: Json
-    items: int
-    total: int
-    in_flight: bool = True  # a call for it is on its way
+    session_id: int
+    name: str
+    online: bool = True
 
 
 # -- what the screens show ----------------------------------------------------------------------
@@ -161,6 +163,7 @@ class SaleView:
     refund_title: str = ""
     refund_method: PaymentMethod = PaymentMethod.CASH
     refund_reason: str = ""
+    refused: int = 0  # sales the server would not take, kept for a manager
 
 
 class SaleState:
@@ -175,7 +178,8 @@ class SaleState:
         self.typed = ""
         self.message = ""
         self.receipt: Json | None = None
-        self.sending: list[PendingSale] = []
+        self.queue = SaleQueue()  # paid sales the server has not recorded yet
+        self.seller: Seller | None = None  # set by the till before a sale completes
         self.recent: list[Json] = []
         self.refund: RefundDraft | None = None
         self.price_changes: list[Product] = []
@@ -463,28 +467,58 @@ class SaleState:
         return self._complete(token, now)
 
     def _complete(self, token: str, now: datetime) -> list[Any]:
-        cart = self.cart
-        pending = PendingSale(cart.client_id, token, cart.sale(now), cart.items,
-                              cart.totals().total)
-        self.sending.append(pending)
+        """The sale is paid: into the queue (and on the disk before it shows as done),
+        and sent at once unless the server is away or older sales wait before it."""
+        cart, seller = self.cart, self.seller or Seller(0, "")
+        body = cart.sale(now)
+        pending = QueuedSale(cart.client_id, body, seller.session_id,
+                             sale_proof(token, cart.client_id), self.queue.next_number,
+                             token=token, offline=not seller.online)
+        pending.receipt = self._local_sale(cart, body, seller.name)
+        at_once = seller.online and not self.queue.waiting  # oldest first
+        self.queue.add(pending, body["completed_at"])
+        pending.in_flight = at_once
         self.receipt = {"pending": pending.client_id, "change": cart.change_due,
-                        "total": pending.total}
+                        "total": cart.totals().total}
         self.cart = self._new_cart()
         self.mode, self.just_paid, self.message = SaleMode.RECEIPT, True, ""
-        return [PostSale(token, pending.client_id, pending.body)]
+        return [PostSale(token, pending.client_id, body)] if at_once else []
 
-    def sale_answered(self, command: PostSale, body: Json) -> None:
+    def _local_sale(self, cart: Cart, body: Json, cashier: str) -> Json:
+        """The sale as the server would describe it, for a receipt made before it has."""
+        totals = cart.totals()
+        return {
+            "staff": {"name": cashier}, "terminal": {"name": self.till},
+            "completed_at": body["completed_at"],
+            "lines": [{"name": line.name, "quantity": line.quantity,
+                       "unit_price": line.unit_price, "discount_amount": total.discount,
+                       "total": total.total}
+                      for line, total in zip(cart.lines, totals.lines, strict=True)],
+            "subtotal": totals.subtotal, "discount_total": totals.discount_total,
+            "total": totals.total, "tax_included": totals.tax_included,
+            "payments": [{"method": p.method.value, "amount": p.amount,
+                          "tendered": p.tendered} for p in cart.payments],
+            "change": cart.change_due,
+        }
+
+    def sale_answered(self, command: PostSale | UploadSale, body: Json) -> None:
         """The server recorded the sale (201/200): it is no longer owed."""
-        self.sending = [p for p in self.sending if p.client_id != command.client_id]
+        self.queue.answered(command.client_id, body.get("number"))
         if self.receipt is not None and self.receipt.get("pending") == command.client_id:
             self.receipt = body
         self.recent = [body, *[s for s in self.recent if s.get("id") != body.get("id")]]
         self.recent = self.recent[:RECENT_SALES]
 
-    def sale_refused(self, command: PostSale, code: str, extra: Json, message: str) -> None:
-        """A sale the server will not take as it is: give it back to the cashier."""
-        pending = next((p for p in self.sending if p.client_id == command.client_id), None)
-        self.sending = [p for p in self.sending if p.client_id != command.client_id]
+    def sale_refused(self, command: PostSale | UploadSale, code: str, extra: Json,
+                     message: str) -> None:
+        """A sale the server will not take as it is: back to the cashier to put right,
+        unless its customer left with a provisional receipt — then it stays queued,
+        marked, for a manager (the server decides; the till never drops it)."""
+        queued = self.queue.find(command.client_id)
+        if queued is not None and queued.offline:
+            self.queue.refuse(command.client_id, message)
+            return
+        pending = self.queue.forget(command.client_id)
         if pending is None:
             return
         cart = Cart.from_json(pending.body | {"tax_rate_bp": self.cart.tax_rate_bp,
@@ -518,22 +552,30 @@ class SaleState:
         self.price_changes = []
         self.mode = SaleMode.TENDER
 
-    def sale_unanswered(self, command: PostSale) -> None:
+    def sale_unanswered(self, command: PostSale | UploadSale) -> None:
         """No answer: the sale stays owed and goes again with the next background call."""
-        for pending in self.sending:
-            if pending.client_id == command.client_id:
-                pending.in_flight = False
+        self.queue.unanswered(command.client_id)
 
     def sending_call_ready(self) -> bool:
-        return any(not p.in_flight for p in self.sending)
+        return self.queue.ready()
 
-    def sending_call(self) -> PostSale | None:
-        """The oldest sale still owed to the server and not already on its way."""
-        pending = next((p for p in self.sending if not p.in_flight), None)
-        if pending is None:
-            return None
-        pending.in_flight = True
-        return PostSale(pending.token, pending.client_id, pending.body)
+    def sending_call(self, live_session_id: int | None = None) -> UploadSale | None:
+        """The oldest sale still owed to the server, unless one is already on its way;
+        ``live_session_id``: the session live on this till now (its sales use the bearer)."""
+        return self.queue.next_call(live_session_id)
+
+    def restore_carts(self, carts: list[KeptCart]) -> None:
+        """Open carts this till's disk kept across a restart: each waits for its person."""
+        for kept in carts:
+            self._parked.setdefault(kept.person_id, Cart.from_json(kept.cart))
+
+    def carts_by_person(self, seller: int | None) -> dict[int, Cart]:
+        """Every open cart with something in it on this till, by person: ``seller``'s on
+        screen, the others waiting for theirs."""
+        carts = dict(self._parked)
+        if seller is not None:
+            carts[seller] = self.cart
+        return {person: cart for person, cart in carts.items() if not cart.is_empty}
 
     def done_with_receipt(self) -> None:
         self.mode, self.receipt, self.just_paid, self.message = SaleMode.SELLING, None, False, ""
@@ -671,7 +713,8 @@ class SaleState:
                            if self.cart.discount else ""),
             can_pay=self.can_pay,
             message=self.message,
-            sending=len(self.sending),
+            sending=self.queue.waiting,
+            refused=self.queue.refused,
             tender=self._tender_view() if self.mode is SaleMode.TENDER else None,
             receipt=self._receipt_lines() if self.mode is SaleMode.RECEIPT else (),
             recent=tuple((int(s["id"]), self._summary(s)) for s in self.recent
@@ -682,7 +725,7 @@ class SaleState:
             entry=self._entry_view(),
             change_due=self._change_due(),
             can_print=self.mode is SaleMode.RECEIPT and self.receipt is not None
-            and "pending" not in self.receipt,
+            and ("pending" not in self.receipt or self._provisional() is not None),
             receipt_title=words.PAID if self.just_paid else words.RECEIPT,
             refund_title=(words.refund_title(self.refund.sale.get("number"))
                           if self.refund is not None else ""),
@@ -784,12 +827,26 @@ class SaleState:
         sale = self.receipt
         if sale is None:
             return ()
+        provisional = self._provisional()
+        if provisional is not None and provisional.receipt is not None:
+            return (*receipt_text(provisional.receipt, self.shop, self._money, self.timezone,
+                                  title=words.provisional_title(provisional.number, self.till,
+                                                                provisional.receipt["staff"]
+                                                                ["name"])),
+                    "", *textwrap.wrap(words.GETS_NUMBER_LATER, WIDTH))
         if "pending" in sale:
             lines = [words.SENDING_SALE, "", *row(words.TOTAL, self._money(int(sale["total"])))]
             if sale["change"]:
                 lines += row(words.CHANGE, self._money(int(sale["change"])))
             return tuple(lines)
         return tuple(receipt_text(sale, self.shop, self._money, self.timezone))
+
+
+    def _provisional(self) -> QueuedSale | None:
+        """The sale on the receipt screen, if it waits offline (its receipt is provisional)."""
+        pending = self.receipt.get("pending") if self.receipt is not None else None
+        queued = self.queue.find(pending) if isinstance(pending, str) else None
+        return queued if queued is not None and queued.offline else None
 
 
 def shop_zone(name: str) -> tzinfo | None:

@@ -67,6 +67,7 @@ from nixpos.core.follow import (
 from nixpos.core.policy import Policy
 from nixpos.core.pricing import Discount, PaymentMethod
 from nixpos.core.reasons import EndReason
+from nixpos.core.sale_queue import UploadSale
 from nixpos.core.sale_state import (
     FetchCatalog,
     ListSales,
@@ -76,8 +77,10 @@ from nixpos.core.sale_state import (
     SaleCommand,
     SaleState,
     SaleView,
+    Seller,
 )
 from nixpos.core.session import Phase, TillSession
+from nixpos.core.store_ops import Kept, SaveCart, StoreOp
 from nixpos.core.ticker import Ticker
 
 log = logging.getLogger("nixpos.till")
@@ -145,7 +148,7 @@ class Quit:
 
 
 Command = (Unlock | Poll | FetchStatus | EndSession | Approve | UseApproval | Quit
-           | SaleCommand | CartCommand)
+           | SaleCommand | CartCommand | UploadSale)
 
 # Refusals that mean the server no longer knows this session.
 SESSION_GONE = frozenset({"invalid_token", "session_ended"})
@@ -312,6 +315,7 @@ class TillState:
         self._resume_owed = False  # … whose resume is to be sent again
         self._taking_over: Takeover | None = None  # an unlock bringing an open sale along
         self._server_knew: set[str] = set()  # carts the server has held (client ids)
+        self._carts_on_disk: dict[int, Json] = {}  # as last written down, by person
         self.session.subscribe(self._on_phase)
 
     @property
@@ -404,11 +408,19 @@ class TillState:
     def tender(self, method: PaymentMethod, amount: int | None = None) -> list[Command]:
         if not self.session.is_live:
             return []
+        self._name_seller()
         return self._sold(self.sale.tender(method, amount, self.session.token,
                                            self._clock.now()))
 
     def complete_free_sale(self) -> list[Command]:
+        self._name_seller()
         return self._sold(self.sale.complete_free(self.session.token, self._clock.now()))
+
+    def _name_seller(self) -> None:
+        """What a sale completed now records of who sold it, and whether it can go now."""
+        person, session_id = self.session.person, self.session.session_id
+        if person is not None and session_id is not None:
+            self.sale.seller = Seller(session_id, person.name, self.connection.online)
 
     def _sold(self, commands: list[Command]) -> list[Command]:
         """A sale is done: notices about it (an approval given) go with it."""
@@ -484,6 +496,35 @@ class TillState:
             self.session.lock(SessionEnd(EndReason.LOGOUT))
         return [EndSession(t) for t in self.pending_ends]
 
+    # -- this till's disk ------------------------------------------------------------------
+
+    def restore(self, kept: Kept) -> None:
+        """What this till's disk kept across a restart: sales still owed (they go up with
+        their proof, no token needed) and the open carts, each for its person."""
+        self.sale.queue.restore(kept.sales, kept.next_number)
+        self.sale.restore_carts(list(kept.carts))
+        self._carts_on_disk = {person: cart.to_json() for person, cart
+                               in self.sale.carts_by_person(self._seller).items()}
+
+    def store_writes(self) -> list[StoreOp]:
+        """What must be on this till's disk before the screen shows the state it is in:
+        sales paid, uploaded or refused, and every open cart that changed."""
+        writes: list[StoreOp] = self.sale.queue.take_writes()
+        carts = {person: cart.to_json() for person, cart
+                 in self.sale.carts_by_person(self._seller).items()}
+        if carts != self._carts_on_disk:
+            now = self._clock.now().isoformat()
+            for person in sorted(carts.keys() | self._carts_on_disk.keys()):
+                if carts.get(person) != self._carts_on_disk.get(person):
+                    writes.append(SaveCart(person, carts.get(person), now))
+            self._carts_on_disk = carts
+        return writes
+
+    def store_failed(self, problem: str) -> None:
+        """The disk refused a write: say so (the sale itself still goes to the server)."""
+        log.error("cannot write to the till's store: %s", problem)
+        self.notice = words.store_failed(problem)
+
     # -- the background loop --------------------------------------------------------------
 
     def background_call(self) -> Command:
@@ -496,9 +537,10 @@ class TillState:
                 if flush := self.mirror.flush():
                     return flush[0]
             return EndSession(ending)
-        if (owed := self.sale.sending_call()) is not None:
-            return owed
         token, session_id = self.session.token, self.session.session_id
+        if (owed := self.sale.sending_call(session_id if self.session.is_live else None)
+                ) is not None:
+            return owed
         if self.session.is_live and token is not None and session_id is not None:
             if self._catalog_wanted and self._ticker.seconds() >= self._catalog_retry_at:
                 return self.sale.catalog_call()
@@ -565,7 +607,7 @@ class TillState:
                 return self._resume_answered(command, outcome)
             case DiscardCart():
                 self._discard_answered(command, outcome)
-            case PostSale():
+            case PostSale() | UploadSale():
                 self._sale_answered(command, outcome)
             case ListSales():
                 if isinstance(outcome, Ok):
@@ -579,11 +621,14 @@ class TillState:
                     self.sale.refund_refused(_unreachable_words(outcome))
         return []
 
-    def _sale_answered(self, command: PostSale, outcome: Outcome) -> None:
+    def _sale_answered(self, command: PostSale | UploadSale, outcome: Outcome) -> None:
         """A paid sale is never dropped: only an answer settles it; no answer, it is sent
         again (same ``client_id``, so the server never makes two)."""
         if isinstance(outcome, Ok):
             self.sale.sale_answered(command, outcome.body)
+        elif (isinstance(outcome, Refused) and outcome.code in SESSION_GONE
+              and command.token is not None):
+            self.sale.queue.bearer_refused(command.client_id)  # its proof still holds
         elif isinstance(outcome, Refused):
             self.sale.sale_refused(command, outcome.code, outcome.extra,
                                    words.refusal(outcome.code, outcome.message))
@@ -1000,7 +1045,7 @@ class TillState:
                 person=person.name,
                 role=words.role(person.role, session.override),
                 countdown=words.locks_in(session.countdown_s()),
-                connection=words.ONLINE if self.connection.online else words.OFFLINE_BADGE,
+                connection=words.connection(self.connection.online, self.sale.queue.waiting),
                 offline=not self.connection.online,
                 notice=self.notice,
             )

@@ -260,8 +260,38 @@ def exact(amount: str) -> str:
     return f"{EXACT} {amount}"
 
 
-def sending(count: int) -> str:
-    return f"{count} sale{'s' if count != 1 else ''} being sent"
+def provisional_number(number: int, till: str) -> str:
+    """A sale's name on this till until the server gives it its number (SPEC §7.4)."""
+    return f"Offline {number:04d} — {till}"
+
+
+def provisional_title(number: int, till: str, cashier: str) -> str:
+    return f"{provisional_number(number, till)} · {cashier}" if cashier else (
+        provisional_number(number, till))
+
+
+GETS_NUMBER_LATER = "This sale gets its number when the server is back."
+
+
+def _sales(count: int) -> str:
+    return f"{count} sale{'s' if count != 1 else ''}"
+
+
+def connection(online: bool, waiting: int) -> str:
+    """The status bar: whether the server answers, and the sales still owed to it."""
+    if online:
+        return f"{_sales(waiting)} waiting" if waiting else ONLINE
+    return f"Offline — {_sales(waiting)} waiting" if waiting else OFFLINE_BADGE
+
+
+def unsent(refused: int) -> str:
+    """Sales the server refused, kept on this till (the status bar counts those waiting)."""
+    return f"{_sales(refused)} could not be sent — ask a manager"
+
+
+def store_failed(problem: str) -> str:
+    return (f"This till could not write to its disk ({problem}). Sales are still sent to the "
+            "server; ask IT to check the till's disk.")
 
 
 def each(price: str) -> str:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nixpos.core import words
-from nixpos.core.answers import Ok, Refused
+from nixpos.core.answers import Ok, Refused, Unreachable
 from nixpos.core.cart import Cart
 from nixpos.core.clock import FakeClock
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod
@@ -68,11 +68,13 @@ def signed_in(staff: Json = DARA) -> TillState:
 
 
 def busy(state: TillState) -> TillState:
-    """Everything the notes row says at once: a sale still being sent, a manager's
-    approval, and a scanned code that is no product."""
+    """Everything the notes row says at once: a sale sold offline the server then refused,
+    a manager's approval, and a scanned code that is no product."""
     state.sale.product_tapped(product_id("Espresso"))
     state.pay_pressed()
-    state.tender(PaymentMethod.CASH)  # posted; the server has not answered
+    posted = state.tender(PaymentMethod.CASH)
+    state.answered(posted[0], Unreachable("timeout"))  # sold offline
+    state.answered(state.background_call(), Refused(401, "invalid_proof", "Not this till's."))
     state.sale.done_with_receipt()
     state.notice = words.approved(words.action_label("discount"), "Dara Chan")
     state.sale.scanned("9780306406157")

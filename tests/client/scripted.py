@@ -11,6 +11,7 @@ It holds the open cart as the issue-11 contract says (``PUT``/``DELETE
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,10 +22,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from nixpos.client.till import Till
+from nixpos.core.proof import proof_matches
 
 Run = Callable[[Awaitable[Any]], Any]
 Json = dict[str, Any]
 Handler = Callable[[Json | None], tuple[int, Json]]
+RequestHandler = Callable[[Json | None, httpx.Headers], tuple[int, Json]]
 
 POLICY = {"idle_timeout_s": 120, "warning_s": 60, "poll_interval_s": 3, "pin_length": 4}
 MEALEA = {"id": 3, "name": "Mealea Sok", "role": "cashier"}
@@ -68,6 +71,7 @@ class ScriptedServer:
         self.handlers: dict[str, Handler] = {  # routes answered from what was sent
             "PUT /api/v1/pos/cart": lambda body: (200, {"cart": cart_of(body or {})}),
         }
+        self.request_handlers: dict[str, RequestHandler] = {}  # … and from its headers
         self.answers["DELETE /api/v1/pos/cart"] = (204, {})
         self.urls: list[str] = []
         self.offline = False
@@ -92,7 +96,9 @@ class ScriptedServer:
         self.urls.append(f"{request.method} {request.url.raw_path.decode()}")
         if self.offline:
             raise httpx.ConnectError("connection refused", request=request)
-        if route in self.handlers:
+        if route in self.request_handlers:
+            status, answer = self.request_handlers[route](body, request.headers)
+        elif route in self.handlers:
             status, answer = self.handlers[route](body)
         else:
             status, answer = self.answers.get(route, (404, {"error": "not_found",
@@ -135,3 +141,45 @@ def type_keys(text: str, *, enter: bool = True) -> None:
 def ended(reason: str, **extra: Any) -> Json:
     return session("ended", reason=reason, ended_at="2026-01-05T14:03:00Z", ended_by=DARA,
                    ended_on=TILL_2, **extra)
+
+
+class SaleBook:
+    """``POST /api/v1/pos/sales`` as the server records sales (SPEC §6, §7.4): each
+    ``client_id`` once (again: 200, the same sale), numbered from ``first``, with the
+    bearer of a known token or — no bearer — a session's ``session_id`` and ``proof``.
+    ``sale_of(body, number)`` makes the Sale; ``refuse`` answers the next upload so."""
+
+    def __init__(self, tokens: dict[str, int], sale_of: Callable[[Json, int], Json],
+                 first: int = 1) -> None:
+        self.tokens = tokens  # token → its session's id
+        self.sale_of = sale_of
+        self.next_number = first
+        self.sales: dict[str, Json] = {}
+        self.proofs: list[str] = []  # client_ids that came with a proof, not a bearer
+        self.refuse: tuple[int, Json] | None = None
+
+    def __call__(self, body: Json | None, headers: httpx.Headers) -> tuple[int, Json]:
+        assert body is not None
+        body = dict(body)
+        session_id, proof = body.pop("session_id", None), body.pop("proof", None)
+        bearer = headers.get("authorization", "").removeprefix("Bearer ")
+        if bearer:
+            if bearer not in self.tokens:
+                return 401, {"error": "invalid_token", "message": "Unknown token."}
+        else:
+            token = next((t for t, s in self.tokens.items() if s == session_id), None)
+            if token is None:
+                return 401, {"error": "invalid_token", "message": "Not this till's session."}
+            if not isinstance(proof, str) or not proof_matches(
+                    hashlib.sha256(token.encode()).digest(), body["client_id"], proof):
+                return 401, {"error": "invalid_proof", "message": "The proof does not match."}
+            self.proofs.append(body["client_id"])
+        if self.refuse is not None:
+            refusal, self.refuse = self.refuse, None
+            return refusal
+        if body["client_id"] in self.sales:
+            return 200, self.sales[body["client_id"]]
+        sale = self.sale_of(body, self.next_number)
+        self.next_number += 1
+        self.sales[body["client_id"]] = sale
+        return 201, sale

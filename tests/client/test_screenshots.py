@@ -23,7 +23,8 @@ SIZED = ["lock-screen-800x480", "lock-screen-1024x600", "lock-screen-1920x1080",
          *[f"{name}-{size}" for name in ("till-takeover", "till-continue", "till-kicked-cart")
            for size in ("1920x1080", "1024x600")]]
 # Selling, where the server sells (the script says when it skipped them).
-SELLING = [f"{name}-{size}" for name in ("sale-screen", "tender-change", "receipt", "refund")
+SELLING = [f"{name}-{size}" for name in ("sale-screen", "tender-change", "receipt", "refund",
+                                        "offline-sales")
            for size in ("1920x1080", "1024x600")]
 
 

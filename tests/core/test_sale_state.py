@@ -12,6 +12,7 @@ from nixpos.core import words
 from nixpos.core.answers import Ok, Refused, Unreachable
 from nixpos.core.clock import FakeClock
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod
+from nixpos.core.sale_queue import UploadSale
 from nixpos.core.sale_state import FetchCatalog, ListSales, PostRefund, PostSale, SaleMode
 from nixpos.core.ticker import FakeTicker
 from nixpos.core.till_state import Approve, Command, FetchStatus, Poll, TillState, UseApproval
@@ -200,7 +201,8 @@ def test_a_sale_the_server_did_not_answer_is_sent_again_with_the_same_id(
     posted = till.tender(CASH, 350)
     till.answered(posted[0], Unreachable("timeout"))
     again = till.background_call()
-    assert isinstance(again, PostSale) and again.client_id == posted[0].client_id
+    assert isinstance(again, UploadSale) and again.client_id == posted[0].client_id
+    assert again.token == posted[0].token  # its session is still live here: the bearer
     assert till.background_call() != again  # not twice at once
     till.answered(again, Ok({"id": 5, "number": 1, "total": 350}))
     assert isinstance(till.background_call(), Poll)

@@ -96,8 +96,11 @@ class SaleScreen(QWidget):
         self._view = view
         self.message.setText(view.message)
         self.message.setVisible(bool(view.message))
-        self.sending.setText(words.sending(view.sending))
-        self.sending.setVisible(view.sending > 0)
+        self.sending.setText(words.unsent(view.refused))
+        self.sending.setVisible(view.refused > 0)
+        if self.sending.property("refused") != (view.refused > 0):
+            self.sending.setProperty("refused", view.refused > 0)  # in red: a manager must act
+            self.sending.style().polish(self.sending)
         page = self._page_for[view.mode]
         if view.mode is SaleMode.SELLING:
             self.selling.show_view(view)
