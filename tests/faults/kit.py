@@ -28,18 +28,21 @@ from sqlalchemy import select
 
 from bench.procs import ServerProcess
 from nixpos.client.api import TillApi
+from nixpos.core import sale_state, till_state
 from nixpos.core.answers import Ok
 from nixpos.core.pricing import PaymentMethod
 from nixpos.core.ticker import BootTicker
 from nixpos.core.till_state import Command, TillState
+from nixpos.server import errors
 from nixpos.server.db import Database
-from nixpos.server.models import Sale, Staff, Terminal
+from nixpos.server.models import PosSession, Sale, Staff, Terminal
 from nixpos.server.security import read_secret_file
 from nixpos.server.services import staff, terminals
 from nixpos.server.services.context import ServerContext
 
 __all__ = ["DroppingProxy", "HeadlessTill", "Request", "ServerProcess", "SoldRow", "drop_nth",
-           "drop_randomly", "sales_in"]
+           "drop_randomly", "live_sessions_on", "sales_in", "server_refuses_with",
+           "till_sends"]
 
 TENANT = "lumiere-coffee"  # the demo shop (``nixpos-server demo``)
 SALES_PATH = "/api/v1/pos/sales"
@@ -303,6 +306,7 @@ class DemoShop:
     server: ServerProcess
     pins: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)  # back office, by e-mail
 
     @classmethod
     def create(cls, server: ServerProcess, *, poll_interval_s: int = 1) -> DemoShop:
@@ -311,7 +315,8 @@ class DemoShop:
         # Tills retry an unanswered sale after one poll interval: short, so tests are too.
         server.cli("set-policy", "--tenant", TENANT, "--poll-interval", str(poll_interval_s))
         return cls(server, {p["name"]: p["pin"] for p in demo["staff"]},
-                   {c["terminal"]: c["code"] for c in demo["enrollment_codes"]})
+                   {c["terminal"]: c["code"] for c in demo["enrollment_codes"]},
+                   {p["email"]: p["password"] for p in demo["staff"] if p["email"]})
 
     def add_cashiers_and_tills(self, count: int) -> None:
         """``count`` more cashiers and tills ("Cashier n", "Till n+2"), through the server's
@@ -352,3 +357,30 @@ def sales_in(database_url: str) -> list[SoldRow]:
             return [SoldRow(*row) for row in rows]
     finally:
         db.dispose()
+
+
+def live_sessions_on(database_url: str, till: str) -> int:
+    """How many live POS sessions ``till`` has (0 or 1)."""
+    db = Database(database_url)
+    try:
+        with db.read() as s:
+            return len(s.scalars(select(PosSession.id)
+                                 .join(Terminal, Terminal.id == PosSession.terminal_id)
+                                 .where(Terminal.name == till, PosSession.ended_at.is_(None)))
+                       .all())
+    finally:
+        db.dispose()
+
+
+# -- which parts of issue 11 this tree has (the tests that need a part say so) ----------
+
+
+def till_sends(command: str) -> bool:
+    """Whether the till's core has the command ``command`` (contract-11 names them)."""
+    return any(hasattr(module, command) for module in (till_state, sale_state))
+
+
+def server_refuses_with(code: str) -> bool:
+    """Whether the server has a refusal with the wire code ``code``."""
+    return any(isinstance(value, type) and issubclass(value, errors.NixposError)
+               and value.code == code for value in vars(errors).values())

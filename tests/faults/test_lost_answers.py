@@ -11,8 +11,6 @@ same ``client_id``, and the database holds it exactly once, numbered in order.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -27,13 +25,6 @@ from tests.faults.kit import (
     enroll,
     sales_in,
 )
-
-
-@pytest.fixture
-def server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
-    process = ServerProcess(database_url, tmp_path / "server")
-    yield process
-    process.kill()
 
 
 @pytest.fixture
