@@ -1,8 +1,8 @@
-"""Issue 11: a kick that carries an open cart reaches the kicked till as fast as a plain kick.
+"""SPEC §5's kick, plain and (issue 11) carrying an open cart, side by side in one run.
 
-The machinery of ``bench.kick_latency`` (``bench.floor``: the demo shop on a
-real server, Till 1 a real till, offscreen unless a DISPLAY is set). Rounds
-alternate, so machine noise hits both kinds alike:
+``bench.floor``: the demo shop on a real server, Till 1 a real till, offscreen
+unless a DISPLAY is set. Rounds alternate, so machine noise hits both kinds
+alike:
 
 - *plain*: Dara Chan is signed in on Till 1 with an empty cart;
 - *cart*: Sokha Lim has rung up three items on Till 1, and the cart is on the
