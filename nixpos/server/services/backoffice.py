@@ -32,6 +32,7 @@ from nixpos.server.services.represent import (
     audit_json,
     session_json,
     staff_json,
+    tenant_policy_json,
     terminal_json,
     web_session_json,
 )
@@ -119,7 +120,7 @@ class Admin:
     def policy(self) -> Json:
         def read(s: Session, web: WebSession, me: Staff) -> Json:
             tenant = me.tenant
-            return tenant.policy.to_json() | {
+            return tenant_policy_json(tenant) | {
                 "pos_single_session": tenant.pos_single_session,
                 "web_single_session": tenant.web_single_session,
             }

@@ -54,6 +54,7 @@ KIND_LABELS = {
     "sale_after_session_end": "Sale after its session ended",
     "approval_consumed": "Approval spent",
     "refund": "Refund",
+    "cart_discarded": "Open sale discarded",
 }
 
 METHOD_LABELS = {"cash": "Cash", "card": "Card", "qr": "QR", "other": "Other"}
