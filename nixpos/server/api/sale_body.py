@@ -129,7 +129,10 @@ def upload_proof(data: dict[str, Any]) -> tuple[int, str | None]:
     service answers ``invalid_proof`` once it has checked the session is this till's."""
     session_id = body.integer(data, "session_id", low=1, high=MAX_ID)
     proof = data.get("proof")
-    return session_id, proof if isinstance(proof, str) and _PROOF.fullmatch(proof) else None
+    if proof is not None and not isinstance(proof, str):
+        raise InvalidRequest("Field 'proof' must be a string: the hex HMAC-SHA256 of the "
+                             "client_id keyed with the SHA-256 of the session's token.")
+    return session_id, proof if proof and _PROOF.fullmatch(proof) else None
 
 
 def refund_request(data: dict[str, Any]) -> RefundRequest:

@@ -44,10 +44,12 @@ def post_sale() -> tuple[Json, int]:
         raise InvalidTerminal("Send the till's X-Terminal-Key header.")
     data = body.json_object()
     auth: str | sales.Proof
+    # Checked even beside a bearer, so a malformed one is refused whichever is used.
+    proof = sale_body.upload_proof(data) if "session_id" in data or "proof" in data else None
     if token:
         auth = token
-    elif data.get("session_id") is not None:
-        auth = sales.Proof(*sale_body.upload_proof(data))
+    elif proof is not None:
+        auth = sales.Proof(*proof)
     else:
         raise InvalidToken("Send the session's token as Authorization: Bearer …, or (for a "
                            "sale queued offline) session_id and proof in the body.")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from nixpos.server.db import ROW_LOCK
 from nixpos.server.models import Cart, CartState, PosSession, Staff, Terminal
-from nixpos.server.services.represent import Json, iso, terminal_json
+from nixpos.server.services.represent import Json, iso, staff_json, terminal_json
 
 
 def live_cart(s: Session, session: PosSession) -> Cart | None:
@@ -67,6 +67,24 @@ def parked_carts(s: Session, staff_id: int) -> list[Cart]:
         .order_by(Cart.parked_at.desc(), Cart.id.desc())))
 
 
+def live_carts_of(s: Session, session_ids: list[int]) -> dict[int, Cart]:
+    """The live carts of these sessions, by session id (the back office's live list)."""
+    if not session_ids:
+        return {}
+    return {cart.session_id: cart for cart in s.scalars(
+        select(Cart).where(Cart.session_id.in_(session_ids),
+                           Cart.state == CartState.LIVE.value))}
+
+
+def shop_parked_carts(s: Session, tenant_id: int) -> list[Cart]:
+    """Every parked cart of the shop, by person's name, each person's newest first."""
+    return list(s.scalars(
+        select(Cart).join(Staff, Staff.id == Cart.staff_id)
+        .where(Cart.tenant_id == tenant_id, Cart.state == CartState.PARKED.value)
+        .options(joinedload(Cart.terminal), joinedload(Cart.staff))
+        .order_by(Staff.name, Staff.id, Cart.parked_at.desc(), Cart.id.desc())))
+
+
 def sold(s: Session, tenant_id: int, client_id: str) -> None:
     """A sale with this ``client_id`` was recorded: its cart is never offered again."""
     s.execute(update(Cart).where(Cart.tenant_id == tenant_id, Cart.client_id == client_id,
@@ -78,6 +96,20 @@ def cart_json(cart: Cart) -> Json:
     """``Cart``: the body as the till sent it, with ``items``, ``total`` and ``updated_at``."""
     return dict(cart.body) | {"items": cart.items, "total": cart.total,
                               "updated_at": iso(cart.updated_at)}
+
+
+def open_cart_json(cart: Cart) -> Json:
+    """A live cart as the back office shows it beside its session."""
+    return {"client_id": cart.client_id, "items": cart.items, "total": cart.total,
+            "updated_at": iso(cart.updated_at)}
+
+
+def shop_parked_json(cart: Cart) -> Json:
+    """A parked cart as the back office lists it: whose, where, when and why."""
+    return open_cart_json(cart) | {
+        "staff": staff_json(cart.staff), "parked_at": iso(cart.parked_at),
+        "parked_on": terminal_json(cart.terminal), "reason": cart.reason,
+        "lines": cart.body.get("lines", [])}
 
 
 def parked_cart_json(cart: Cart) -> Json:

@@ -76,6 +76,11 @@ REASON_WORDS: dict[str, str] = {
 }
 
 
+def items(count: int) -> str:
+    """``3 items``, ``1 item``."""
+    return f"{count} item{'s' if count != 1 else ''}"
+
+
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
