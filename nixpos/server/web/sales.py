@@ -1,7 +1,8 @@
 """The sales pages (SPEC §6): a range of the shop's local days, filtered by till, person,
 payment method and flag (SPEC §7: received offline, or after the session ended), with its
-totals (per method, person and till) and its sales a page at a time; a sale's detail with who approved what and the audit log's entries about it; and
-the CSV of the range the page shows.
+totals (per method, person and till) and its sales a page at a time; a sale's detail with
+who approved what and the audit log's entries about it; and the CSV of the range the page
+shows.
 
 Every figure is the report service's (``services.reports``), the same the JSON API and
 ``nixpos-server sales-report`` give: the totals cover the whole range, the list only
