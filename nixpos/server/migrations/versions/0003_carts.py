@@ -46,14 +46,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_carts_session_state', ['session_id', 'state'], unique=False)
         batch_op.create_index('ix_carts_staff_state', ['staff_id', 'state'], unique=False)
 
-    with op.batch_alter_table('pos_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('parked_client_id', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('parked_items', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('parked_total', sa.Integer(), nullable=True))
-
-    with op.batch_alter_table('tenants', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ask_before_takeover', sa.Boolean(),
-                                      server_default=sa.text('true'), nullable=False))
+    # Plain ADD COLUMN on both databases: a batch would copy these tables on SQLite, which
+    # other tables' foreign keys refuse.
+    op.add_column('pos_sessions', sa.Column('parked_client_id', sa.String(length=64),
+                                            nullable=True))
+    op.add_column('pos_sessions', sa.Column('parked_items', sa.Integer(), nullable=True))
+    op.add_column('pos_sessions', sa.Column('parked_total', sa.Integer(), nullable=True))
+    op.add_column('tenants', sa.Column('ask_before_takeover', sa.Boolean(),
+                                       server_default=sa.text('true'), nullable=False))
 
 
 def downgrade() -> None:
