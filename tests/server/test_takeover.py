@@ -68,7 +68,7 @@ def test_a_wrong_pin_is_not_asked_and_counts_towards_the_lockout(
     for attempt in range(1, 5):
         refused = shop.unlock("Till 2", WRONG_PIN)
         assert (refused.status_code, refused.json["error"]) == (401, "invalid_pin")
-        assert "terminal" not in refused.json and "items" not in refused.json
+        assert set(refused.json or {}) == {"error", "message"}
         with shop.ctx.db.read() as s:
             assert s.get_one(Terminal, shop.till_ids["Till 2"]).failed_attempts == attempt
     assert shop.unlock("Till 2", WRONG_PIN).json["error"] == "terminal_locked"
@@ -107,7 +107,7 @@ def test_take_over_kicks_parks_and_offers_the_cart(shop: Shop, menu: dict[str, i
     mirrored(till, cart_body(menu))
     reply = unlock_reply(shop, "Till 2", "Sokha Lim", override=override, take_over=True)
     assert reply.status_code == 200
-    body: dict[str, Any] = reply.json
+    body: dict[str, Any] = dict(reply.json or {})
     assert body["session"]["override"] is override
     (kicked,) = body["ended_elsewhere"]
     assert (kicked["reason"], kicked["parked_cart"]) == (

@@ -20,7 +20,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from nixpos.server.db import ROW_LOCK
 from nixpos.server.errors import CartTaken, InvalidToken, NotFound
 from nixpos.server.models import Cart, CartState, PosSession, Sale
 from nixpos.server.services import audit, parking
@@ -51,7 +50,7 @@ def put_cart(ctx: ServerContext, key: str | None, token: str | None,
         totals = priced(request, session.terminal.tenant.tax_rate_bp)
         cart = s.scalar(select(Cart).where(Cart.tenant_id == session.tenant_id,
                                            Cart.client_id == request.client_id)
-                        .with_for_update(**ROW_LOCK))
+                        .with_for_update(key_share=True))
         if cart is not None and not (cart.session_id == session.id
                                      and cart.state == CartState.LIVE.value):
             raise CartTaken("Another open sale already has this client_id (someone else's, "
@@ -89,9 +88,9 @@ def delete_cart(ctx: ServerContext, key: str | None, token: str | None,
 
 def _parked(s: Session, session: PosSession, client_id: str) -> Cart:
     """The person's cart with this ``client_id``, row-locked, if it is still parked."""
-    cart = s.scalar(select(Cart).where(Cart.tenant_id == session.tenant_id,
-                                       Cart.client_id == client_id)
-                    .options(joinedload(Cart.terminal)).with_for_update(**ROW_LOCK))
+    cart: Cart | None = s.scalar(
+        select(Cart).where(Cart.tenant_id == session.tenant_id, Cart.client_id == client_id)
+        .options(joinedload(Cart.terminal)).with_for_update(key_share=True))
     if cart is None or cart.staff_id != session.staff_id:
         raise NotFound("No open sale of yours with that client_id.")
     if cart.state != CartState.PARKED.value:

@@ -17,7 +17,6 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
-from nixpos.server.db import ROW_LOCK
 from nixpos.server.models import Cart, CartState, PosSession, Staff, Terminal
 from nixpos.server.services.represent import Json, iso, staff_json, terminal_json
 
@@ -26,7 +25,7 @@ def live_cart(s: Session, session: PosSession) -> Cart | None:
     """The session's open cart, row-locked."""
     return s.scalar(select(Cart).where(Cart.session_id == session.id,
                                        Cart.state == CartState.LIVE.value)
-                    .with_for_update(**ROW_LOCK))
+                    .with_for_update(key_share=True))
 
 
 def park(s: Session, session: PosSession, reason: str, now: datetime) -> None:

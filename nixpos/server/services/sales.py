@@ -35,6 +35,7 @@ other's sale.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
@@ -322,10 +323,12 @@ def _lines(sale: Sale, request: SaleRequest, totals: SaleTotals,
 
 
 def _audit(s: Session, session: PosSession, sale: Sale, now: datetime, *, proof: bool) -> None:
+    # An upload with a proof (its till had restarted) says so; others keep their old detail.
+    extra: dict[str, Any] = {"uploaded_with_proof": True} if proof else {}
     audit.record(s, tenant_id=sale.tenant_id, at=now, kind=audit.AuditKind.SALE,
                  actor=session.staff, terminal=session.terminal, sale_id=sale.id,
                  number=sale.number, total=sale.total, session_id=session.id,
-                 offline=sale.offline, **({"uploaded_with_proof": True} if proof else {}))
+                 offline=sale.offline, **extra)
     if sale.after_session_end:
         audit.record(s, tenant_id=sale.tenant_id, at=now,
                      kind=audit.AuditKind.SALE_AFTER_SESSION_END, actor=session.staff,
