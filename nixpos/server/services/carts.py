@@ -90,7 +90,8 @@ def _parked(s: Session, session: PosSession, client_id: str) -> Cart:
     """The person's cart with this ``client_id``, row-locked, if it is still parked."""
     cart: Cart | None = s.scalar(
         select(Cart).where(Cart.tenant_id == session.tenant_id, Cart.client_id == client_id)
-        .options(joinedload(Cart.terminal)).with_for_update(key_share=True))
+        # Only the cart's row is locked (PostgreSQL locks no outer-joined till).
+        .options(joinedload(Cart.terminal)).with_for_update(key_share=True, of=Cart))
     if cart is None or cart.staff_id != session.staff_id:
         raise NotFound("No open sale of yours with that client_id.")
     if cart.state != CartState.PARKED.value:
