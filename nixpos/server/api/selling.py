@@ -96,14 +96,15 @@ def delete_cart() -> Response:
     return Response(status=204)
 
 
-@bp.post("/carts/<client_id>/resume")
+# merge_slashes=False: "carts/0//resume" names no cart (404), rather than a redirect.
+@bp.post("/carts/<client_id>/resume", merge_slashes=False)
 def resume_cart(client_id: str) -> Json:
     key, token = _credentials()
     body.json_object()
     return carts.resume(server(), key, token, body.tenant_header(), _cart_id(client_id))
 
 
-@bp.post("/carts/<client_id>/discard")
+@bp.post("/carts/<client_id>/discard", merge_slashes=False)
 def discard_cart(client_id: str) -> Json:
     key, token = _credentials()
     body.json_object()
