@@ -25,6 +25,7 @@ from nixpos.server.security import SecretFileError, create_secret_file, read_sec
 from nixpos.server.services import catalog, demo, reports, staff, tenants, terminals
 from nixpos.server.services.catalog import ProductFields
 from nixpos.server.services.context import ServerContext
+from nixpos.server.services.sale_json import FLAGS
 from nixpos.server.serving import ServeOptions
 
 log = logging.getLogger("nixpos.server")
@@ -99,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the shop's local day (default: today in its time zone)")
     report.add_argument("--csv", action="store_true",
                         help="one line per sale, as the back office's CSV download")
+    report.add_argument("--flag", choices=list(FLAGS),
+                        help="only sales received late (offline) or after their session ended")
 
     add_staff = command("add-staff", "Add a person to a shop and print their PIN.")
     add_staff.add_argument("--tenant", required=True, metavar="CODE")
@@ -126,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     policy.add_argument("--pin-length", type=_positive, metavar="N")
     policy.add_argument("--pos-single-session", choices=["on", "off"])
     policy.add_argument("--web-single-session", choices=["on", "off"])
+    policy.add_argument("--ask-before-takeover", choices=["yes", "no", "on", "off"],
+                        help="ask before an unlock takes a person's open sale off another "
+                             "till (default: yes)")
 
     defaults = ServeOptions()
     serve = command("serve", "Serve the API and the back office with waitress (a production "
@@ -203,9 +209,9 @@ def cmd_add_product(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_sales_report(args: argparse.Namespace) -> dict[str, Any]:
     ctx = _context(args)
-    report = reports.day_report(ctx, args.tenant, args.date)
+    report = reports.day_report(ctx, args.tenant, args.date, args.flag)
     if args.csv:
-        report["csv"] = reports.day_csv(ctx, args.tenant, args.date)
+        report["csv"] = reports.day_csv(ctx, args.tenant, args.date, args.flag)
     return report
 
 
@@ -231,13 +237,14 @@ def cmd_enrollment_code(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_set_policy(args: argparse.Namespace) -> dict[str, Any]:
     def switch(value: str | None) -> bool | None:
-        return None if value is None else value == "on"
+        return None if value is None else value in ("on", "yes")
 
     return tenants.set_policy(
         _context(args), args.tenant, idle_timeout_s=args.idle_timeout, warning_s=args.warning,
         poll_interval_s=args.poll_interval, pin_length=args.pin_length,
         pos_single_session=switch(args.pos_single_session),
         web_single_session=switch(args.web_single_session),
+        ask_before_takeover=switch(args.ask_before_takeover),
     )
 
 

@@ -227,6 +227,39 @@ class DuplicateSku(NixposError):
     message = "Another product already has this SKU. Choose another SKU."
 
 
+# -- the open sale follows the person; offline sales (SPEC §7) ----------------------------
+
+
+class CartTaken(NixposError):
+    code = "cart_taken"
+    status = 409
+    message = ("That open sale is no longer waiting: it was resumed elsewhere, discarded or "
+               "sold. Start a new sale.")
+
+
+class OpenSaleElsewhere(NixposError):
+    """Carries ``terminal``, ``items``, ``total`` and ``staff``: whose open sale, and where."""
+
+    code = "open_sale_elsewhere"
+    status = 409
+    message = ("This person has an open sale on another till. Unlock again with "
+               "\"take_over\": true to sign in here and bring it along.")
+
+
+class InvalidProof(NixposError):
+    code = "invalid_proof"
+    status = 401
+    message = ("The proof does not match this sale's client_id and session. Keep the sale "
+               "queued and ask a manager to check the till.")
+
+
+class TooLate(NixposError):
+    code = "too_late"
+    status = 422
+    message = ("This sale was completed more than 72 hours ago and is not accepted any more. "
+               "A manager must enter it by hand in the back office.")
+
+
 # -- what the HTTP layer itself refuses -------------------------------------------------
 
 

@@ -7,6 +7,7 @@ and enrollment codes only as SHA-256, PINs only as a keyed HMAC index.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,6 +76,9 @@ class Tenant(Base):
     pin_length: Mapped[int] = mapped_column(Integer, default=DEFAULT_PIN_LENGTH)
     pos_single_session: Mapped[bool] = mapped_column(Boolean, default=True)
     web_single_session: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SPEC §7.3: an unlock asks before taking a person's open sale off another till.
+    ask_before_takeover: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                      server_default=text("true"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Money (SPEC §6): ISO 4217 code, tax inside prices in basis points, and the IANA
     # zone that decides which day a sale belongs to in reports.
@@ -188,6 +192,11 @@ class PosSession(Base):
     reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     ended_on_id: Mapped[int | None] = mapped_column(ForeignKey("terminals.id"), nullable=True)
+    # The cart this session's end parked (SPEC §7.2), as the kicked till is told it: kept on
+    # the session so the answer stays the same after the cart is resumed, sold or discarded.
+    parked_client_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    parked_items: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    parked_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     staff: Mapped[Staff] = relationship(foreign_keys=[staff_id])
     terminal: Mapped[Terminal] = relationship(foreign_keys=[terminal_id])
@@ -423,3 +432,47 @@ class RefundLine(Base):
     sale_line_id: Mapped[int] = mapped_column(ForeignKey("sale_lines.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     amount: Mapped[int] = mapped_column(Integer)
+
+
+# -- the open sale follows the person (SPEC §7) -------------------------------------------
+
+
+class CartState(enum.StrEnum):
+    LIVE = "live"  # a live session's open sale
+    PARKED = "parked"  # its session ended; waits under the person for resume or discard
+    SOLD = "sold"  # a sale with its client_id was recorded
+    DISCARDED = "discarded"
+
+
+class Cart(Base):
+    """An open sale the server holds for its person: live on a session, or parked.
+
+    Sold and discarded carts stay as rows (without being offered) so a late resume or
+    discard is told ``cart_taken`` rather than "unknown".
+    """
+
+    __tablename__ = "carts"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "client_id", name="uq_carts_tenant_client_id"),
+        Index("ix_carts_session_state", "session_id", "state"),  # a session's live cart
+        Index("ix_carts_staff_state", "staff_id", "state"),  # a person's parked carts
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
+    # The session it is live on, or whose end parked it.
+    session_id: Mapped[int] = mapped_column(ForeignKey("pos_sessions.id"))
+    # The till it is live on, or was parked on.
+    terminal_id: Mapped[int] = mapped_column(ForeignKey("terminals.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the till's cart body as checked
+    items: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    parked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+    terminal: Mapped[Terminal] = relationship()
+    staff: Mapped[Staff] = relationship()

@@ -93,6 +93,12 @@ def test_tenant_staff_code_and_policy_commands(
     policy = run_json(capsys, "set-policy", "--tenant", "cafe", "--idle-timeout", "5",
                       "--warning", "2", "--poll-interval", "1", *db_args)
     assert (policy["idle_timeout_s"], policy["warning_s"], policy["poll_interval_s"]) == (5, 2, 1)
+    assert policy["ask_before_takeover"] is True  # the default
+    for answer, expected in (("no", False), ("yes", True), ("off", False)):
+        policy = run_json(capsys, "set-policy", "--tenant", "cafe", "--ask-before-takeover",
+                          answer, *db_args)
+        assert policy["ask_before_takeover"] is expected
+        assert policy["idle_timeout_s"] == 5  # the rest stays
 
 
 @pytest.mark.parametrize(

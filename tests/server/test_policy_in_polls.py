@@ -17,11 +17,13 @@ def test_the_very_next_poll_carries_a_changed_policy(shop: Shop) -> None:
     token = shop.unlock_ok("Till 1", "Mealea Sok")["token"]
     first = shop.poll("Till 1", token)
     assert first["policy"] == {"idle_timeout_s": 900, "warning_s": 60, "poll_interval_s": 3,
-                               "pin_length": 8}
+                               "pin_length": 8, "ask_before_takeover": True}
     assert shop.poll("Till 1", token) == first  # answered from the poll cache now
-    tenants.set_policy(shop.ctx, TENANT, idle_timeout_s=120, warning_s=20, poll_interval_s=5)
+    tenants.set_policy(shop.ctx, TENANT, idle_timeout_s=120, warning_s=20, poll_interval_s=5,
+                       ask_before_takeover=False)
     assert shop.poll("Till 1", token)["policy"] == {
-        "idle_timeout_s": 120, "warning_s": 20, "poll_interval_s": 5, "pin_length": 8}
+        "idle_timeout_s": 120, "warning_s": 20, "poll_interval_s": 5, "pin_length": 8,
+        "ask_before_takeover": False}
 
 
 def test_activity_and_lock_answers_carry_the_policy_too(shop: Shop) -> None:

@@ -14,7 +14,7 @@ from nixpos import __version__
 from nixpos.core.actions import APPROVAL_ACTIONS
 from nixpos.core.pins import MAX_PIN_LENGTH, MIN_PIN_LENGTH
 from nixpos.core.reasons import EndReason, Role
-from nixpos.server.api import openapi_selling
+from nixpos.server.api import openapi_carts, openapi_selling
 from nixpos.server.api.openapi_kit import (
     ADMIN,
     ADMIN_ACT_ERRORS,
@@ -30,6 +30,7 @@ from nixpos.server.api.openapi_kit import (
     TIME,
     Schema,
     id_param,
+    nullable,
     obj,
     op,
     ref,
@@ -42,6 +43,7 @@ from nixpos.server.errors import (
     InvalidPin,
     NotAssigned,
     NotManager,
+    OpenSaleElsewhere,
     SessionNotActive,
     TenantMismatch,
     TerminalLocked,
@@ -58,13 +60,16 @@ PIN: Schema = {"type": "string", "pattern": f"^[0-9]{{{MIN_PIN_LENGTH},{MAX_PIN_
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(["error", "message"], error=STR, message=STR, retry_after_s=INT,
                  products={"type": "array", "items": ref("Product")},
-                 product_ids={"type": "array", "items": INT}),
+                 product_ids={"type": "array", "items": INT},
+                 # open_sale_elsewhere: whose open sale, on which till, how big
+                 **openapi_carts.OPEN_SALE_FIELDS),
     "Staff": obj(["id", "name", "role"], id=INT, name=STR,
                  role={"type": "string", "enum": [r.value for r in Role]}),
     "Terminal": obj(["id", "name"], id=INT, name=STR),
     "Tenant": obj(["code", "name"], code=STR, name=STR),
     "Policy": obj(["idle_timeout_s", "warning_s", "poll_interval_s", "pin_length"],
-                  idle_timeout_s=INT, warning_s=INT, poll_interval_s=INT, pin_length=INT),
+                  idle_timeout_s=INT, warning_s=INT, poll_interval_s=INT, pin_length=INT,
+                  ask_before_takeover=BOOL),
     "Lockout": obj(["locked", "retry_after_s"], locked=BOOL, retry_after_s=INT),
     "Session": obj(
         ["id", "state", "staff", "terminal", "started_at", "last_activity_at", "expires_at",
@@ -74,6 +79,7 @@ SCHEMAS: dict[str, Schema] = {
         override=BOOL, reason={"type": "string", "enum": [r.value for r in EndReason]},
         ended_at=TIME, ended_by={"nullable": True, "allOf": [ref("Staff")]},
         ended_on={"nullable": True, "allOf": [ref("Terminal")]},
+        **openapi_carts.SESSION_PARKED,
     ),
     # What the till's poll, activity and lock calls answer: the Session and the shop's
     # current policy, so a policy change reaches a live till within one poll.
@@ -108,10 +114,12 @@ PATHS: dict[str, Schema] = {
     )},
     "/api/v1/pos/unlock": {"post": op(
         "Unlock the till with a PIN (or a manager PIN with override)", (200, obj(
-            ["token", "session", "ended_elsewhere"], token=STR, session=ref("Session"),
-            ended_elsewhere={"type": "array", "items": ref("Session")})),
-        InvalidPin, NotAssigned, NotManager, TerminalLocked, *TERMINAL_ERRORS,
-        body=obj(["pin"], pin=PIN, override=BOOL), security=[KEY],
+            ["token", "session", "ended_elsewhere", "parked_carts"], token=STR,
+            session=ref("Session"), ended_elsewhere={"type": "array", "items": ref("Session")},
+            **openapi_carts.UNLOCK_PARKED)),
+        InvalidPin, NotAssigned, NotManager, OpenSaleElsewhere, TerminalLocked,
+        *TERMINAL_ERRORS, body=obj(["pin"], pin=PIN, override=BOOL, take_over=BOOL),
+        security=[KEY],
     )},
     "/api/v1/pos/session": {"get": op(
         "Poll this till's session (active or ended) and the shop's policy",
@@ -152,8 +160,12 @@ PATHS: dict[str, Schema] = {
     "/api/v1/admin/me": {"get": op("Who is signed in", (200, ref("Staff")), *ADMIN_ERRORS,
                                    security=ADMIN)},
     "/api/v1/admin/sessions": {"get": op(
-        "Live POS sessions of the shop and this person's back-office sessions",
-        (200, obj(["pos", "web"], pos={"type": "array", "items": ref("Session")},
+        "Live POS sessions of the shop (each with its open cart), the shop's parked carts "
+        "and this person's back-office sessions",
+        (200, obj(["pos", "web", "parked_carts"],
+                  pos={"type": "array", "items": {"allOf": [ref("Session"), obj(
+                      ["cart"], cart=nullable(ref("OpenCart")))]}},
+                  parked_carts={"type": "array", "items": ref("ShopParkedCart")},
                   web={"type": "array", "items": obj(
                       ["id", "device_name", "os", "last_active_at", "current"], id=INT,
                       device_name=STR, os=STR, last_active_at=TIME, current=BOOL)})),
@@ -193,6 +205,8 @@ PATHS: dict[str, Schema] = {
 }
 SCHEMAS.update(openapi_selling.SCHEMAS)
 PATHS.update(openapi_selling.PATHS)
+SCHEMAS.update(openapi_carts.SCHEMAS)
+PATHS.update(openapi_carts.PATHS)
 
 
 def document() -> Schema:

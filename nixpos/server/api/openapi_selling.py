@@ -46,16 +46,19 @@ from nixpos.server.errors import (
     DuplicateClientId,
     DuplicateSku,
     Forbidden,
+    InvalidProof,
     NotFound,
     OverRefund,
     PaymentMismatch,
     PriceChanged,
     SessionNotActive,
+    TooLate,
     UnknownProduct,
 )
 from nixpos.server.models import MAX_ID
 from nixpos.server.services.catalog import MAX_CATEGORY_NAME, MAX_PRODUCT_NAME
 from nixpos.server.services.reports import PAGE_DEFAULT, PAGE_MAX
+from nixpos.server.services.sale_json import FLAGS
 from nixpos.server.services.sales import RECENT_MAX
 
 STAFF = ref("Staff")
@@ -107,7 +110,7 @@ SCHEMAS: dict[str, Schema] = {
         discount_total=MONEY, total=MONEY, tax_included=MONEY,
         payments=array(ref("Payment")), change=MONEY, refunded=MONEY,
         refunds=array(ref("Refund")), completed_at=TIME, received_at=TIME,
-        flags=array({"type": "string", "enum": ["after_session_end", "offline"]})),
+        flags=array({"type": "string", "enum": list(FLAGS)})),
     "OfficeSale": {"allOf": [ref("Sale"), obj(["approvals"], approvals=array(obj(
         ["id", "action", "detail", "approved_by"], id=INT, action=STR,
         detail={"type": "object"}, approved_by=STAFF, approved_at=TIME,
@@ -135,20 +138,35 @@ DISCOUNT_BODY = nullable(obj(["kind", "value"],
                              value=whole(1, MAX_AMOUNT), approval_id=nullable(ID)))
 CLIENT_ID: Schema = {"type": "string", "pattern": CLIENT_ID_PATTERN,
                      "description": "Made by the till when the cart opens (e.g. a UUID)"}
+def _lines(min_items: int) -> Schema:
+    return array(obj(["product_id", "quantity", "unit_price"], product_id=ID,
+                     quantity=whole(1, MAX_QUANTITY), unit_price=whole(0, MAX_UNIT_PRICE),
+                     discount=DISCOUNT_BODY), MAX_LINES, min_items)
+
+
+# An open cart (SPEC §7.1) is a sale's body less its payments and time; it may have no
+# lines yet.
+CART_FIELDS: dict[str, Schema] = {
+    "client_id": CLIENT_ID,
+    "lines": _lines(0),
+    "discount": DISCOUNT_BODY,
+    "voided": nullable(array(obj(["product_id", "quantity"], product_id=ID,
+                                 quantity=whole(1, MAX_QUANTITY), approval_id=nullable(ID)),
+                             MAX_LINES)),
+}
+CART_BODY = obj(["client_id"], **CART_FIELDS)
 SALE_BODY = obj(
     ["client_id", "lines", "completed_at"],
-    client_id=CLIENT_ID,
-    lines=array(obj(["product_id", "quantity", "unit_price"], product_id=ID,
-                    quantity=whole(1, MAX_QUANTITY), unit_price=whole(0, MAX_UNIT_PRICE),
-                    discount=DISCOUNT_BODY), MAX_LINES, 1),
-    discount=DISCOUNT_BODY,
-    voided=nullable(array(obj(["product_id", "quantity"], product_id=ID,
-                              quantity=whole(1, MAX_QUANTITY), approval_id=nullable(ID)),
-                          MAX_LINES)),
+    **(CART_FIELDS | {"lines": _lines(1)}),
     payments=nullable(array(obj(["method", "amount"], method=METHOD,
                                 amount=whole(1, MAX_AMOUNT),
                                 tendered=nullable(whole(1, MAX_AMOUNT))), MAX_PAYMENTS)),
     completed_at=TIME,
+    # SPEC §7.4: a sale queued offline whose session's token is gone names its session
+    # and proves it, instead of a bearer.
+    session_id={**ID, "description": "Without a bearer: the session the sale was made in"},
+    proof={"type": "string", "description": "Without a bearer: hex HMAC-SHA256 of client_id "
+                                            "keyed with SHA-256(token) as raw bytes"},
 )
 REFUND_BODY = obj(
     ["client_id", "lines", "method", "reason"],
@@ -176,6 +194,8 @@ REPORT_PARAMS = [
     query_param("staff_id", ANY_ID, "Only this person's sales"),
     query_param("method", {"type": "string", "enum": ["", *METHODS]},
                 "Only sales with a payment of this method"),
+    query_param("flag", {"type": "string", "enum": ["", *FLAGS]},
+                "Only sales with this flag (received late, or after their session ended)"),
 ]
 REPORT_ERRORS = (*ADMIN_ERRORS, Forbidden)
 
@@ -190,10 +210,12 @@ PATHS: dict[str, Schema] = {
     )},
     "/api/v1/pos/sales": {
         "post": op(
-            "Record a paid sale (the server recomputes it); a retry returns the same sale",
+            "Record a paid sale (the server recomputes it); a retry returns the same sale. "
+            "A sale queued offline may come with the till's key, session_id and proof "
+            "instead of a bearer.",
             (201, ref("Sale")), UnknownProduct, PriceChanged, ApprovalRequired,
-            ApprovalInvalid, PaymentMismatch, DuplicateClientId, *SESSION_ERRORS,
-            body=SALE_BODY, security=POS,
+            ApprovalInvalid, PaymentMismatch, DuplicateClientId, InvalidProof, TooLate,
+            *SESSION_ERRORS, body=SALE_BODY, security=[*POS, KEY],
             also={200: {"description": "A retry: the sale this client_id already recorded",
                         "content": {"application/json": {"schema": ref("Sale")}}}},
         ),

@@ -17,7 +17,9 @@ def unlock() -> Json:
     data = body.json_object()
     pin = body.text(data, "pin", max_length=64)
     override = body.flag(data, "override")
-    return pos.unlock(server(), body.terminal_key(), pin, override, body.tenant_header())
+    take_over = body.flag(data, "take_over")
+    return pos.unlock(server(), body.terminal_key(), pin, override, body.tenant_header(),
+                      take_over=take_over)
 
 
 @bp.get("/session")

@@ -1,4 +1,5 @@
-"""Reading a sale's or a refund's body (SPEC §6) into a typed request, field by field.
+"""Reading a sale's, a refund's or a cart's body (SPEC §6, §7) into a typed request, field by
+field.
 
 Every number is a whole JSON number within its bounds — a decimal, a string
 or a bool is refused, never converted — and every refusal names the field
@@ -24,6 +25,7 @@ from nixpos.server.api import body
 from nixpos.server.errors import InvalidRequest
 from nixpos.server.models import MAX_ID
 from nixpos.server.services.sale_request import (
+    CartRequest,
     DiscountRequest,
     LineRequest,
     RefundLineRequest,
@@ -34,10 +36,16 @@ from nixpos.server.services.sale_request import (
 
 _CLIENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}", re.ASCII)
 CLIENT_ID_PATTERN = f"^{_CLIENT_ID.pattern}$"  # for the OpenAPI document
+_PROOF = re.compile(r"[0-9a-fA-F]{64}", re.ASCII)
+PROOF_PATTERN = f"^{_PROOF.pattern}$"
 MAX_PAYMENTS = 20
 MAX_REASON = 200
 DISCOUNT_KINDS = tuple(k.value for k in DiscountKind)
 METHODS = tuple(m.value for m in PaymentMethod)
+
+
+def is_client_id(value: str) -> bool:
+    return _CLIENT_ID.fullmatch(value) is not None
 
 
 def client_id(data: dict[str, Any]) -> str:
@@ -67,9 +75,11 @@ def _discount(data: dict[str, Any], label: str) -> DiscountRequest | None:
     return DiscountRequest(kind, value, _approval_id(raw, label))
 
 
-def sale_request(data: dict[str, Any]) -> SaleRequest:
+def cart_request(data: dict[str, Any], *, lines_required: bool = False) -> CartRequest:
+    """An open cart's body (SPEC §7.1); it may hold no lines yet (only voids)."""
     lines = []
-    for n, raw in enumerate(body.objects(data, "lines", max_items=MAX_LINES, required=True)):
+    for n, raw in enumerate(body.objects(data, "lines", max_items=MAX_LINES,
+                                         required=lines_required)):
         at = f"lines[{n}]"
         lines.append(LineRequest(
             product_id=_id(raw, "product_id", f"{at}.product_id"),
@@ -88,6 +98,12 @@ def sale_request(data: dict[str, Any]) -> SaleRequest:
                                   label=f"{at}.quantity"),
             approval_id=_approval_id(raw, at),
         ))
+    return CartRequest(client_id=client_id(data), lines=tuple(lines),
+                       discount=_discount(data, "discount"), voided=tuple(voided))
+
+
+def sale_request(data: dict[str, Any]) -> SaleRequest:
+    cart = cart_request(data, lines_required=True)
     payments = []
     for n, raw in enumerate(body.objects(data, "payments", max_items=MAX_PAYMENTS)):
         at = f"payments[{n}]"
@@ -98,13 +114,25 @@ def sale_request(data: dict[str, Any]) -> SaleRequest:
                                            label=f"{at}.tendered"),
         ))
     return SaleRequest(
-        client_id=client_id(data),
-        lines=tuple(lines),
-        discount=_discount(data, "discount"),
-        voided=tuple(voided),
+        client_id=cart.client_id,
+        lines=cart.lines,
+        discount=cart.discount,
+        voided=cart.voided,
         payments=tuple(payments),
         completed_at=body.moment(data, "completed_at"),
     )
+
+
+def upload_proof(data: dict[str, Any]) -> tuple[int, str | None]:
+    """An offline upload's ``session_id`` and ``proof`` (SPEC §7.4), sent instead of a
+    bearer. A proof that is not 64 hex digits is None: it can match nothing, and the
+    service answers ``invalid_proof`` once it has checked the session is this till's."""
+    session_id = body.integer(data, "session_id", low=1, high=MAX_ID)
+    proof = data.get("proof")
+    if proof is not None and not isinstance(proof, str):
+        raise InvalidRequest("Field 'proof' must be a string: the hex HMAC-SHA256 of the "
+                             "client_id keyed with the SHA-256 of the session's token.")
+    return session_id, proof if proof and _PROOF.fullmatch(proof) else None
 
 
 def refund_request(data: dict[str, Any]) -> RefundRequest:

@@ -54,6 +54,7 @@ class AuditKind(enum.StrEnum):
     SALE_AFTER_SESSION_END = "sale_after_session_end"
     APPROVAL_CONSUMED = "approval_consumed"
     REFUND = "refund"
+    CART_DISCARDED = "cart_discarded"
 
 
 def record(

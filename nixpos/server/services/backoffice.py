@@ -16,7 +16,15 @@ from nixpos.core.reasons import EndReason, Role
 from nixpos.server.db import EVERYTHING, ROW_LOCK, mark_changed
 from nixpos.server.errors import Forbidden, InvalidRequest, NotFound
 from nixpos.server.models import MAX_ID, PosSession, Staff, Terminal, WebSession
-from nixpos.server.services import audit, catalog, reports, sales, tenants, web_sessions
+from nixpos.server.services import (
+    audit,
+    catalog,
+    parking,
+    reports,
+    sales,
+    tenants,
+    web_sessions,
+)
 from nixpos.server.services import staff as staff_service
 from nixpos.server.services import terminals as terminals_service
 from nixpos.server.services.catalog import KEEP, Keep, ProductFields
@@ -32,6 +40,7 @@ from nixpos.server.services.represent import (
     audit_json,
     session_json,
     staff_json,
+    tenant_policy_json,
     terminal_json,
     web_session_json,
 )
@@ -62,13 +71,18 @@ class Admin:
         sweep_expired(self.ctx)
 
         def read(s: Session, web: WebSession, me: Staff) -> Json:
-            live = s.scalars(
+            live = list(s.scalars(
                 select(PosSession)
                 .where(PosSession.tenant_id == me.tenant_id, PosSession.ended_at.is_(None))
                 .order_by(PosSession.started_at.desc())
-            )
+            ))
+            carts = parking.live_carts_of(s, [x.id for x in live])
             return {
-                "pos": [admin_session_json(x) for x in live],
+                "pos": [admin_session_json(x) | {
+                    "cart": parking.open_cart_json(carts[x.id]) if x.id in carts else None}
+                    for x in live],
+                "parked_carts": [parking.shop_parked_json(cart)
+                                 for cart in parking.shop_parked_carts(s, me.tenant_id)],
                 "web": [
                     web_session_json(w, web.id)
                     for w in web_sessions.live_web_sessions(s, self.ctx, me)
@@ -119,7 +133,7 @@ class Admin:
     def policy(self) -> Json:
         def read(s: Session, web: WebSession, me: Staff) -> Json:
             tenant = me.tenant
-            return tenant.policy.to_json() | {
+            return tenant_policy_json(tenant) | {
                 "pos_single_session": tenant.pos_single_session,
                 "web_single_session": tenant.web_single_session,
             }

@@ -1,7 +1,8 @@
 """Ending POS sessions: the one place a session's end is written, with its reason.
 
 Every end (logout, idle, kick, forced) goes through ``end_session`` so the
-row, the reason, who did it, where, and the audit entry always agree.
+row, the reason, who did it, where, and the audit entry always agree — and so
+every end parks the session's open cart under its person (SPEC §7.2).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from nixpos.core.reasons import EndReason
 from nixpos.server.db import mark_changed
 from nixpos.server.models import PosSession, Staff, Terminal
-from nixpos.server.services import audit
+from nixpos.server.services import audit, parking
 
 
 def end_session(
@@ -36,6 +37,7 @@ def end_session(
     session.reason = reason.value
     session.ended_by = ended_by
     session.ended_on = ended_on
+    parking.park(s, session, reason.value, now)
     audit.record(
         s,
         tenant_id=session.tenant_id,
@@ -47,6 +49,8 @@ def end_session(
         reason=reason.value,
         session_id=session.id,
         ended_on=ended_on.name if ended_on else None,
+        **({"parked_cart": session.parked_client_id, "parked_items": session.parked_items}
+           if session.parked_client_id else {}),
     )
 
 

@@ -31,7 +31,13 @@ from nixpos.core.policy import Policy
 from nixpos.server import security
 from nixpos.server.models import PosSession, Staff, Tenant, Terminal
 from nixpos.server.services.poll_cache import PollAnswer
-from nixpos.server.services.represent import Json, catalog_etag, iso
+from nixpos.server.services.represent import (
+    Json,
+    catalog_etag,
+    iso,
+    parked_summary,
+    policy_json,
+)
 from nixpos.server.services.terminals import seen_long_ago
 
 if TYPE_CHECKING:
@@ -50,11 +56,12 @@ _QUERY = (
     select(
         _sessions.c.id, _sessions.c.started_at, _sessions.c.last_activity_at,
         _sessions.c.expires_at, _sessions.c.override, _sessions.c.ended_at, _sessions.c.reason,
+        _sessions.c.parked_client_id, _sessions.c.parked_items, _sessions.c.parked_total,
         _staff.c.id, _staff.c.name, _staff.c.role,
         _tills.c.id, _tills.c.name, _tills.c.active, _tills.c.last_seen_at,
         _tenants.c.code, _tenants.c.idle_timeout_s, _tenants.c.warning_s,
         _tenants.c.poll_interval_s, _tenants.c.pin_length, _tenants.c.id,
-        _tenants.c.catalog_version,
+        _tenants.c.catalog_version, _tenants.c.ask_before_takeover,
         _ended_by.c.id, _ended_by.c.name, _ended_by.c.role,
         _ended_on.c.id, _ended_on.c.name,
     )
@@ -108,9 +115,10 @@ def quick_poll(
 
 def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
     (session_id, started, last_activity, expires, override, ended_at, reason,
+     parked_client_id, parked_items, parked_total,
      staff_id, staff_name, staff_role, till_id, till_name, till_active, last_seen,
      tenant_code, idle_timeout_s, warning_s, poll_interval_s, pin_length, tenant_id,
-     catalog_version, by_id, by_name, by_role, on_id, on_name) = row
+     catalog_version, ask_before_takeover, by_id, by_name, by_role, on_id, on_name) = row
     body: Json = {
         "id": session_id,
         "state": "active" if ended_at is None else "ended",
@@ -127,8 +135,10 @@ def _answer(row: tuple[Any, ...], key_hash: str) -> PollAnswer:
             ended_at=iso(ended_at),
             ended_by={"id": by_id, "name": by_name, "role": by_role} if by_id else None,
             ended_on={"id": on_id, "name": on_name} if on_id else None,
+            parked_cart=parked_summary(parked_client_id, parked_items, parked_total),
         )
-    body["policy"] = Policy(idle_timeout_s, warning_s, poll_interval_s, pin_length).to_json()
+    body["policy"] = policy_json(Policy(idle_timeout_s, warning_s, poll_interval_s, pin_length),
+                                 ask_before_takeover)
     body["catalog_etag"] = catalog_etag(tenant_id, catalog_version)
     return PollAnswer(body, key_hash, tenant_code, till_active,
                       expires if ended_at is None else None, last_seen)

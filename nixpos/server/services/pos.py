@@ -5,6 +5,13 @@ whatever was live on this till (``replaced``) and, under
 ``pos_single_session``, the person's session on any other till
 (``signed_in_elsewhere``), then starts the new session. Two unlocks of one
 person racing on two tills therefore always leave exactly one live session.
+
+An open sale follows its person (SPEC §7): ending a session parks its cart
+(``ending``), so the unlock reply lists the person's ``parked_carts``, those
+its own ends just parked included. Under ``ask_before_takeover`` an unlock
+whose person has a non-empty cart live on another till is refused with
+``open_sale_elsewhere`` — only after the PIN was verified — unless it says
+``take_over``.
 """
 
 from __future__ import annotations
@@ -19,9 +26,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from nixpos.core.reasons import EndReason, Role
 from nixpos.server import security
 from nixpos.server.db import mark_changed
-from nixpos.server.errors import InvalidToken, NotAssigned, NotManager
+from nixpos.server.errors import InvalidToken, NotAssigned, NotManager, OpenSaleElsewhere
 from nixpos.server.models import PosSession, Staff, Terminal
-from nixpos.server.services import audit
+from nixpos.server.services import audit, parking
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.ending import (
     end_live_sessions_of,
@@ -32,12 +39,20 @@ from nixpos.server.services.ending import (
 )
 from nixpos.server.services.pin_check import check_pin
 from nixpos.server.services.poll import quick_poll
-from nixpos.server.services.represent import Json, catalog_etag, session_json
+from nixpos.server.services.represent import (
+    Json,
+    catalog_etag,
+    session_json,
+    staff_json,
+    tenant_policy_json,
+    terminal_json,
+)
 from nixpos.server.services.terminals import authenticate, seen_long_ago, touch
 
 
 def unlock(
-    ctx: ServerContext, key: str | None, pin: str, override: bool, tenant_header: str | None
+    ctx: ServerContext, key: str | None, pin: str, override: bool, tenant_header: str | None,
+    *, take_over: bool = False,
 ) -> Json:
     now = ctx.now()
     with ctx.db.write() as s:
@@ -48,6 +63,16 @@ def unlock(
             raise NotManager(after_rollback=_refusal(ctx, terminal, staff, "not_manager"))
         if not override and not staff.may_use(terminal):
             raise NotAssigned(after_rollback=_refusal(ctx, terminal, staff, "not_assigned"))
+        tenant = terminal.tenant
+        if not take_over and tenant.ask_before_takeover and tenant.pos_single_session and (
+                open_sale := parking.open_sale_elsewhere(s, staff, terminal, now)):
+            raise OpenSaleElsewhere(
+                f"{staff.name} has an open sale on {open_sale.terminal.name} "
+                f"({open_sale.items} item{'s' if open_sale.items != 1 else ''}). Unlock again "
+                "with \"take_over\": true to sign in here and bring it along.",
+                terminal=terminal_json(open_sale.terminal), items=open_sale.items,
+                total=open_sale.total, staff=staff_json(staff),
+                after_rollback=_refusal(ctx, terminal, staff, "open_sale_elsewhere"))
 
         end_live_sessions_on(s, terminal, EndReason.REPLACED, now, ended_by=staff)
         kicked: list[PosSession] = []
@@ -81,6 +106,8 @@ def unlock(
             "token": token,
             "session": session_json(session),
             "ended_elsewhere": [session_json(x) for x in kicked],
+            "parked_carts": [parking.parked_cart_json(cart)
+                             for cart in parking.parked_carts(s, staff.id)],
         }
 
 
@@ -122,7 +149,7 @@ def polled_json(session: PosSession) -> Json:
     """What the till's poll, activity and lock calls answer: the Session, the policy and
     the catalog's ETag, so a till hears a policy or price change within one poll."""
     tenant = session.terminal.tenant
-    return session_json(session) | {"policy": tenant.policy.to_json(),
+    return session_json(session) | {"policy": tenant_policy_json(tenant),
                                     "catalog_etag": catalog_etag(tenant.id,
                                                                  tenant.catalog_version)}
 

@@ -40,7 +40,7 @@ from nixpos.server.models import (
 )
 from nixpos.server.services.context import ServerContext
 from nixpos.server.services.represent import Json
-from nixpos.server.services.sale_json import AFTER_SESSION_END, OFFLINE, load_sales
+from nixpos.server.services.sale_json import AFTER_SESSION_END, FLAGS, OFFLINE, load_sales
 from nixpos.server.services.tenants import get_tenant
 
 MAX_DAYS = 366
@@ -59,11 +59,13 @@ class ReportQuery:
     terminal_id: int | None = None
     staff_id: int | None = None
     method: str | None = None
+    flag: str | None = None  # only sales flagged so (``offline``, ``after_session_end``)
 
 
 def query_from_args(args: Mapping[str, str]) -> ReportQuery:
     """The report's query string (``from``, ``to``, ``terminal_id``, ``staff_id``,
-    ``method``) checked; an empty value means "all", as a form with nothing chosen sends."""
+    ``method``, ``flag``) checked; an empty value means "all", as a form with nothing
+    chosen sends."""
     def day(name: str) -> date | None:
         raw = args.get(name) or None
         if raw is None:
@@ -87,8 +89,11 @@ def query_from_args(args: Mapping[str, str]) -> ReportQuery:
     method = args.get("method") or None
     if method is not None and method not in METHODS:
         raise InvalidRequest(f"Query parameter 'method' must be one of: {', '.join(METHODS)}.")
+    flag = args.get("flag") or None
+    if flag is not None and flag not in FLAGS:
+        raise InvalidRequest(f"Query parameter 'flag' must be one of: {', '.join(FLAGS)}.")
     return ReportQuery(day("from"), day("to"), row_id("terminal_id"), row_id("staff_id"),
-                       method)
+                       method, flag)
 
 
 def local_today(tenant: Tenant, now: datetime) -> date:
@@ -140,6 +145,10 @@ def _resolve(s: Session, ctx: ServerContext, tenant_code: str, query: ReportQuer
     if query.method is not None:
         paid = aliased(SalePayment)  # its own name: the totals join sale_payments as well
         where.append(exists().where(paid.sale_id == Sale.id, paid.method == query.method))
+    if query.flag == OFFLINE:
+        where.append(Sale.offline.is_(True))
+    elif query.flag == AFTER_SESSION_END:
+        where.append(Sale.after_session_end.is_(True))
     return _Range(tenant, first, last, where)
 
 
@@ -279,12 +288,14 @@ def _cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def day_report(ctx: ServerContext, tenant_code: str, day: date | None) -> Json:
-    """One local day of the shop (today if None): totals only, for
-    ``nixpos-server sales-report``."""
-    return sales_report(ctx, tenant_code, ReportQuery(first=day, last=day),
+def day_report(ctx: ServerContext, tenant_code: str, day: date | None,
+               flag: str | None = None) -> Json:
+    """One local day of the shop (today if None), its sales flagged ``flag`` only if given:
+    totals only, for ``nixpos-server sales-report``."""
+    return sales_report(ctx, tenant_code, ReportQuery(first=day, last=day, flag=flag),
                         include_sales=False)
 
 
-def day_csv(ctx: ServerContext, tenant_code: str, day: date | None) -> str:
-    return sales_csv(ctx, tenant_code, ReportQuery(first=day, last=day))[0]
+def day_csv(ctx: ServerContext, tenant_code: str, day: date | None,
+            flag: str | None = None) -> str:
+    return sales_csv(ctx, tenant_code, ReportQuery(first=day, last=day, flag=flag))[0]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from nixpos.core.lockout import retry_after_s
+from nixpos.core.policy import Policy
 from nixpos.server.models import AuditEvent, PosSession, Staff, Tenant, Terminal, WebSession
 
 Json = dict[str, Any]
@@ -56,8 +57,26 @@ def session_json(session: PosSession) -> Json:
             ended_at=iso(session.ended_at),
             ended_by=staff_json(session.ended_by) if session.ended_by else None,
             ended_on=terminal_json(session.ended_on) if session.ended_on else None,
+            parked_cart=parked_summary(session.parked_client_id, session.parked_items,
+                                       session.parked_total),
         )
     return body
+
+
+def parked_summary(client_id: str | None, items: int | None, total: int | None
+                   ) -> Json | None:
+    """An ended session's ``parked_cart``: the open sale its end moved to the person."""
+    return None if client_id is None else {"client_id": client_id, "items": items,
+                                           "total": total}
+
+
+def policy_json(policy: Policy, ask_before_takeover: bool) -> Json:
+    """SPEC ``Policy`` plus the shop's ``ask_before_takeover`` (SPEC §7.3)."""
+    return policy.to_json() | {"ask_before_takeover": ask_before_takeover}
+
+
+def tenant_policy_json(tenant: Tenant) -> Json:
+    return policy_json(tenant.policy, tenant.ask_before_takeover)
 
 
 def admin_session_json(session: PosSession) -> Json:

@@ -31,6 +31,7 @@ from nixpos.server.services.represent import Json, iso
 
 AFTER_SESSION_END = "after_session_end"
 OFFLINE = "offline"
+FLAGS = (AFTER_SESSION_END, OFFLINE)
 
 Row = Any  # a result row's mapping
 

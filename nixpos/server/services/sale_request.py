@@ -1,4 +1,5 @@
-"""What a till asks for, checked for shape at the edge (``api.sale_body``): a sale or a refund.
+"""What a till asks for, checked for shape at the edge (``api.sale_body``): a sale, a refund
+or an open cart.
 
 Each request has a ``digest`` of its content, stored with what it created: the
 same ``client_id`` sent again with the same digest is a retry (answered with
@@ -67,16 +68,22 @@ class VoidRequest:
 
 
 @dataclass(frozen=True)
-class SaleRequest:
+class CartRequest:
+    """An open sale as the till holds it (SPEC §7.1): the sale body less payments and time."""
+
     client_id: str
     lines: tuple[LineRequest, ...]
     discount: DiscountRequest | None
     voided: tuple[VoidRequest, ...]
-    payments: tuple[Payment, ...]
-    completed_at: datetime  # aware UTC
 
-    def digest(self) -> str:
-        return digest_of({
+    @property
+    def items(self) -> int:
+        """Units in the cart (what "3 items" counts)."""
+        return sum(x.quantity for x in self.lines)
+
+    def content(self) -> Json:
+        """The body in its one canonical form: what a cart stores and answers with."""
+        return {
             "client_id": self.client_id,
             "lines": [{"product_id": x.product_id, "quantity": x.quantity,
                        "unit_price": x.unit_price,
@@ -85,6 +92,16 @@ class SaleRequest:
             "discount": self.discount.content() if self.discount else None,
             "voided": [{"product_id": v.product_id, "quantity": v.quantity,
                         "approval_id": v.approval_id} for v in self.voided],
+        }
+
+
+@dataclass(frozen=True)
+class SaleRequest(CartRequest):
+    payments: tuple[Payment, ...]
+    completed_at: datetime  # aware UTC
+
+    def digest(self) -> str:
+        return digest_of(self.content() | {
             "payments": [{"method": p.method.value, "amount": p.amount, "tendered": p.tendered}
                          for p in self.payments],
             "completed_at": self.completed_at.isoformat(),

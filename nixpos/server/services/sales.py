@@ -6,10 +6,13 @@ payments against its own total. The checks run in this order, so the answer
 names the first thing wrong:
 
 1. the till's key and the bearer — of a session that may have ended meanwhile
-   (a kick or an idle lock during payment never loses a paid sale);
+   (a kick or an idle lock during payment never loses a paid sale) — or, for a
+   sale queued offline whose token is gone, the ``session_id`` and its ``proof``
+   (SPEC §7.4: ``invalid_token`` if that session is not this till's,
+   ``invalid_proof`` if the proof does not match);
 2. ``client_id`` already recorded: the same body is a retry (200, the same
    sale, whatever changed since), another body ``duplicate_client_id``;
-3. ``completed_at`` within 72 hours back and 5 minutes ahead;
+3. ``completed_at`` within 72 hours back (``too_late``) and 5 minutes ahead;
 4. every product this shop's and still sold (``unknown_product``), at the price
    the till used (``price_changed``, with the current products);
 5. the discounts (``invalid_request`` if one takes off more than its base),
@@ -19,6 +22,9 @@ names the first thing wrong:
 7. the next sale number, taken from the shop's counter row under a row lock
    in the same transaction (``BEGIN IMMEDIATE`` on SQLite, ``FOR UPDATE`` on
    PostgreSQL): a refused sale rolls back and consumes no number.
+
+A recorded sale removes the open cart with its ``client_id`` (live or parked), so a
+sold cart is never offered again.
 
 Two requests with one ``client_id`` racing each other: the second waits for
 the counter, then finds the first one's sale; should both still reach the
@@ -30,17 +36,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from nixpos.core.pricing import PricingError, SaleTotals, line_nets, sale_totals, settle
+from nixpos.core.proof import proof_matches
+from nixpos.server.db import ROW_LOCK
 from nixpos.server.errors import (
     DuplicateClientId,
+    InvalidProof,
     InvalidRequest,
+    InvalidToken,
     NotFound,
     PriceChanged,
+    TooLate,
     UnknownProduct,
     for_code,
 )
@@ -55,7 +68,7 @@ from nixpos.server.models import (
     SalePayment,
     SaleVoid,
 )
-from nixpos.server.services import audit
+from nixpos.server.services import audit, parking
 from nixpos.server.services.approval_check import audit_spent, spend
 from nixpos.server.services.catalog import product_json
 from nixpos.server.services.context import ServerContext
@@ -63,8 +76,9 @@ from nixpos.server.services.ending import expire_if_idle
 from nixpos.server.services.pos import find_session
 from nixpos.server.services.represent import Json
 from nixpos.server.services.sale_json import load_sales, new_sale_json
-from nixpos.server.services.sale_request import SaleRequest
+from nixpos.server.services.sale_request import CartRequest, SaleRequest
 from nixpos.server.services.tenants import get_tenant
+from nixpos.server.services.terminals import authenticate
 
 MAX_AGE = timedelta(hours=72)  # SPEC §7: nothing is refused for being late within 72 hours
 MAX_AHEAD = timedelta(minutes=5)  # a till's clock may be a little fast, not more
@@ -72,28 +86,56 @@ OFFLINE_AFTER = timedelta(seconds=60)
 RECENT_MAX = 100
 
 
-def record_sale(ctx: ServerContext, key: str | None, token: str | None,
+@dataclass(frozen=True)
+class Proof:
+    """An offline upload's credentials instead of a bearer (SPEC §7.4); ``proof`` is None
+    when what the till sent cannot be one (not 64 hex digits)."""
+
+    session_id: int
+    proof: str | None
+
+
+def record_sale(ctx: ServerContext, key: str | None, auth: str | Proof,
                 tenant_header: str | None, request: SaleRequest) -> tuple[Json, bool]:
-    """The sale, and True if this request created it (False: a retry found it)."""
+    """The sale, and True if this request created it (False: a retry found it).
+    ``auth``: the session's bearer token, or an offline upload's ``Proof``."""
     digest = request.digest()
     try:
-        return _record(ctx, key, token, tenant_header, request, digest)
+        return _record(ctx, key, auth, tenant_header, request, digest)
     except IntegrityError:
         # The same client_id won a race to the insert on another connection: this
         # round finds its sale (and a real fault would fail the same way again).
-        return _record(ctx, key, token, tenant_header, request, digest)
+        return _record(ctx, key, auth, tenant_header, request, digest)
 
 
-def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_header: str | None,
+def _proven_session(s: Session, key: str | None, tenant_header: str | None, proof: Proof,
+                    client_id: str) -> PosSession:
+    """The session an offline upload names: this till's (live or ended), and the proof
+    made with its token over this ``client_id``."""
+    terminal = authenticate(s, key, tenant_header, for_update=True)
+    session = s.get(PosSession, proof.session_id, with_for_update=ROW_LOCK)
+    if session is None or session.terminal_id != terminal.id:
+        raise InvalidToken("No session with that session_id on this till. Send the sale "
+                           "from the till it was made on.")
+    if proof.proof is None or not proof_matches(bytes.fromhex(session.token_hash), client_id,
+                                                proof.proof):
+        raise InvalidProof()
+    set_committed_value(session, "terminal", terminal)
+    return session
+
+
+def _record(ctx: ServerContext, key: str | None, auth: str | Proof, tenant_header: str | None,
             request: SaleRequest, digest: str) -> tuple[Json, bool]:
     now = ctx.now()
     with ctx.db.write() as s:
-        session = find_session(s, key, token, tenant_header, for_update=True)
+        session = find_session(s, key, auth, tenant_header, for_update=True) \
+            if isinstance(auth, str) else \
+            _proven_session(s, key, tenant_header, auth, request.client_id)
         if (found := _already(s, session.tenant_id, request.client_id, digest)) is not None:
             return found, False
         _check_time(request.completed_at, now)
         products = _products(s, session.tenant_id, request)
-        totals = _totals(request, session.terminal.tenant.tax_rate_bp)
+        totals = priced(request, session.terminal.tenant.tax_rate_bp)
         try:
             payments = settle(totals.total, request.payments)
         except PricingError as refusal:
@@ -145,7 +187,8 @@ def _record(ctx: ServerContext, key: str | None, token: str | None, tenant_heade
         for row, line_id in zip(lines, s.scalars(select(SaleLine.id).where(
                 SaleLine.sale_id == sale.id).order_by(SaleLine.position)), strict=True):
             row["id"] = line_id
-        _audit(s, session, sale, now)
+        parking.sold(s, sale.tenant_id, sale.client_id)
+        _audit(s, session, sale, now, proof=not isinstance(auth, str))
         audit_spent(s, approvals.spent, session, now, sale_id=sale.id, sale_number=sale.number)
         s.flush()
         return new_sale_json(sale, lines, voids, paid, session.staff, session.terminal), True
@@ -168,13 +211,23 @@ def _check_time(completed_at: datetime, now: datetime) -> None:
         raise InvalidRequest("completed_at is more than 5 minutes in the future: check the "
                              "till's clock.")
     if completed_at < now - MAX_AGE:
-        raise InvalidRequest("completed_at is more than 72 hours ago: a sale that old is "
-                             "not accepted. Record it in the back office instead.")
+        raise TooLate()
 
 
 def _products(s: Session, tenant_id: int, request: SaleRequest) -> dict[int, Product]:
     """The products the sale names, all this shop's; sold lines' still sellable and at
     the price the till used."""
+    found = known_products(s, tenant_id, request)
+    moved = sorted({x.product_id for x in request.lines
+                    if x.unit_price != found[x.product_id].price})
+    if moved:
+        raise PriceChanged(products=[product_json(found[pid]) for pid in moved])
+    return found
+
+
+def known_products(s: Session, tenant_id: int, request: CartRequest) -> dict[int, Product]:
+    """The products a sale or a cart names, all this shop's, sold lines' still sellable
+    (``unknown_product`` otherwise)."""
     wanted = {x.product_id for x in request.lines} | {v.product_id for v in request.voided}
     found = {p.id: p for p in s.scalars(
         select(Product).where(Product.id.in_(wanted), Product.tenant_id == tenant_id)
@@ -186,14 +239,11 @@ def _products(s: Session, tenant_id: int, request: SaleRequest) -> dict[int, Pro
         raise UnknownProduct(f"Product {', '.join(map(str, unknown))} is not sold here (any "
                              "more). Refresh the catalog and take it off the sale.",
                              product_ids=unknown)
-    moved = sorted({x.product_id for x in request.lines
-                    if x.unit_price != found[x.product_id].price})
-    if moved:
-        raise PriceChanged(products=[product_json(found[pid]) for pid in moved])
     return found
 
 
-def _totals(request: SaleRequest, tax_rate_bp: int) -> SaleTotals:
+def priced(request: CartRequest, tax_rate_bp: int) -> SaleTotals:
+    """The sum of a sale or a cart, by ``core.pricing`` (the till's own functions)."""
     try:
         return sale_totals([x.line() for x in request.lines],
                            request.discount.discount if request.discount else None, tax_rate_bp)
@@ -272,11 +322,13 @@ def _lines(sale: Sale, request: SaleRequest, totals: SaleTotals,
     return rows
 
 
-def _audit(s: Session, session: PosSession, sale: Sale, now: datetime) -> None:
+def _audit(s: Session, session: PosSession, sale: Sale, now: datetime, *, proof: bool) -> None:
+    # An upload with a proof (its till had restarted) says so; others keep their old detail.
+    extra: dict[str, Any] = {"uploaded_with_proof": True} if proof else {}
     audit.record(s, tenant_id=sale.tenant_id, at=now, kind=audit.AuditKind.SALE,
                  actor=session.staff, terminal=session.terminal, sale_id=sale.id,
                  number=sale.number, total=sale.total, session_id=session.id,
-                 offline=sale.offline)
+                 offline=sale.offline, **extra)
     if sale.after_session_end:
         audit.record(s, tenant_id=sale.tenant_id, at=now,
                      kind=audit.AuditKind.SALE_AFTER_SESSION_END, actor=session.staff,

@@ -16,7 +16,7 @@ from nixpos.server.errors import Conflict, InvalidRequest, NotFound
 from nixpos.server.models import Sale, SaleCounter, Staff, Tenant
 from nixpos.server.services import audit
 from nixpos.server.services.context import ServerContext
-from nixpos.server.services.represent import Json, tenant_json
+from nixpos.server.services.represent import Json, tenant_json, tenant_policy_json
 
 TENANT_CODE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 MAX_TAX_RATE_BP = 10_000  # 100 %
@@ -150,6 +150,7 @@ def set_policy(
     pin_length: int | None = None,
     pos_single_session: bool | None = None,
     web_single_session: bool | None = None,
+    ask_before_takeover: bool | None = None,
     actor: Staff | None = None,
 ) -> Json:
     with ctx.db.write() as s:
@@ -177,7 +178,9 @@ def set_policy(
             tenant.pos_single_session = pos_single_session
         if web_single_session is not None:
             tenant.web_single_session = web_single_session
-        result: dict[str, object] = {**policy.to_json(),
+        if ask_before_takeover is not None:
+            tenant.ask_before_takeover = ask_before_takeover
+        result: dict[str, object] = {**tenant_policy_json(tenant),
             "pos_single_session": tenant.pos_single_session,
             "web_single_session": tenant.web_single_session,
         }

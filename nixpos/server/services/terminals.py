@@ -26,6 +26,7 @@ from nixpos.server.services.represent import (
     iso,
     session_json,
     tenant_json,
+    tenant_policy_json,
     terminal_json,
 )
 from nixpos.server.services.tenants import get_tenant, validated_name
@@ -82,7 +83,7 @@ def status(ctx: ServerContext, key: str | None, tenant_header: str | None) -> Js
         body = {
             "terminal": terminal_json(terminal),
             "tenant": tenant_json(terminal.tenant),
-            "policy": terminal.tenant.policy.to_json(),
+            "policy": tenant_policy_json(terminal.tenant),
             "lockout": lockout_json(terminal, now),
         }
     if stale:
@@ -176,5 +177,5 @@ def enroll(
             "terminal": terminal_json(terminal),
             "tenant": tenant_json(tenant),
             "terminal_key": key,
-            "policy": tenant.policy.to_json(),
+            "policy": tenant_policy_json(tenant),
         }

@@ -54,6 +54,7 @@ KIND_LABELS = {
     "sale_after_session_end": "Sale after its session ended",
     "approval_consumed": "Approval spent",
     "refund": "Refund",
+    "cart_discarded": "Open sale discarded",
 }
 
 METHOD_LABELS = {"cash": "Cash", "card": "Card", "qr": "QR", "other": "Other"}
@@ -73,6 +74,11 @@ REASON_WORDS: dict[str, str] = {
     EndReason.TERMINAL_DEACTIVATED: "till deactivated",
     EndReason.SIGNED_OUT_EVERYWHERE: "signed out of all devices",
 }
+
+
+def items(count: int) -> str:
+    """``3 items``, ``1 item``."""
+    return f"{count} item{'s' if count != 1 else ''}"
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -1,7 +1,8 @@
-"""The sales pages (SPEC §6): a range of the shop's local days, filtered by till, person
-and payment method, with its totals (per method, person and till) and its sales a page at
-a time; a sale's detail with who approved what and the audit log's entries about it; and
-the CSV of the range the page shows.
+"""The sales pages (SPEC §6): a range of the shop's local days, filtered by till, person,
+payment method and flag (SPEC §7: received offline, or after the session ended), with its
+totals (per method, person and till) and its sales a page at a time; a sale's detail with
+who approved what and the audit log's entries about it; and the CSV of the range the page
+shows.
 
 Every figure is the report service's (``services.reports``), the same the JSON API and
 ``nixpos-server sales-report`` give: the totals cover the whole range, the list only
@@ -21,7 +22,7 @@ from nixpos.server.web.signin import admin, signed_in
 
 SALES_PAGE = 100  # sales listed at a time; the totals above them cover the whole range
 MAX_OFFSET = 10_000_000
-FILTERS = ("from", "to", "terminal_id", "staff_id", "method")
+FILTERS = ("from", "to", "terminal_id", "staff_id", "method", "flag")
 
 
 def offset() -> int:

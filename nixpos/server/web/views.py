@@ -270,7 +270,8 @@ def policy() -> BaseResponse:
                     idle_timeout_s=numbers["idle_minutes"] * 60, warning_s=numbers["warning_s"],
                     poll_interval_s=numbers["poll_interval_s"], pin_length=numbers["pin_length"],
                     pos_single_session=request.form.get("pos_single_session") == "on",
-                    web_single_session=request.form.get("web_single_session") == "on")
+                    web_single_session=request.form.get("web_single_session") == "on",
+                    ask_before_takeover=request.form.get("ask_before_takeover") == "on")
             except Unauthorized:
                 raise
             except NixposError as error:
