@@ -276,9 +276,9 @@ class HeadlessTill:
         """Run the till's background loop until it owes the server no sale."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while self.state.sale.sending:
+        while self.state.sale.queue.waiting:
             if loop.time() > deadline:
-                raise AssertionError(f"{self.name} still owes {len(self.state.sale.sending)} "
+                raise AssertionError(f"{self.name} still owes {self.state.sale.queue.waiting} "
                                      f"sale(s) after {timeout_s} s: {self.state.error!r}")
             await asyncio.sleep(self.state.next_delay_s())
             await self.perform([self.state.background_call()])

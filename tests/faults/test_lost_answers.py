@@ -64,7 +64,7 @@ def test_server_killed_during_a_sale_then_restarted_the_tills_retry_records_it_o
             try:
                 client_id = await till.sell(["COF-LAT", "BAK-CRO"])
                 # No answer: the till keeps the sale, shows it as being sent, and is offline.
-                assert [p.client_id for p in till.state.sale.sending] == [client_id]
+                assert [s.client_id for s in till.state.sale.queue.sales if s.waiting] == [client_id]
                 assert not till.state.connection.online
                 await asyncio.to_thread(server.start)  # same port, same database
                 await till.settle()
@@ -99,7 +99,7 @@ def test_an_answer_lost_on_the_way_back_the_tills_retry_records_the_sale_once(
             till = await a_till(proxy, shop)
             try:
                 first = await till.sell(["COF-LAT"])
-                assert len(till.state.sale.sending) == 1  # unanswered: still owed
+                assert till.state.sale.queue.waiting == 1  # unanswered: still owed
                 await till.settle()
                 second = await till.sell(["TEA-GRN", "BAK-MUF"])
                 await till.settle()

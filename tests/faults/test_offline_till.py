@@ -60,15 +60,15 @@ def test_three_offline_sales_survive_a_till_crash_and_arrive_once_flagged_offlin
         time.sleep(1.5)  # the menu arrives beside the first poll
         server.kill()  # the outage: nothing answers any more
 
-        first_sold_at = time.monotonic()
         for sku in ("COF-LAT", "TEA-GRN", "BAK-CRO"):
             till.sell_for_cash(sku)
+        last_sold_at = time.monotonic()
         time.sleep(1)  # the last sale is on the till's disk (it was shown as done)
         till.kill()  # power cut: the session token goes with the process
         till.start()  # back, locked, with its queue
 
         # A real outage lasts: let the sales become older than the offline threshold.
-        time.sleep(max(0.0, first_sold_at + OFFLINE_AFTER_S + 2 - time.monotonic()))
+        time.sleep(max(0.0, last_sold_at + OFFLINE_AFTER_S + 2 - time.monotonic()))
         server.start()
         until(lambda: len(sales_in(server.database_url)) >= 3, timeout=60)
         time.sleep(3)  # a few more poll cycles: nothing arrives twice
