@@ -17,7 +17,9 @@ from werkzeug.test import TestResponse
 from nixpos.core.clock import FakeClock
 from nixpos.core.proof import sale_proof
 from nixpos.server.models import AuditEvent
-from tests.helpers import Shop
+from nixpos.server.services import catalog
+from nixpos.server.services.catalog import ProductFields
+from tests.helpers import TENANT, Shop
 from tests.server.carts import cart_body, mirrored, unlock_reply
 from tests.server.selling import Counter, cash, line, stock
 
@@ -145,3 +147,31 @@ def test_an_uploaded_sale_removes_its_parked_cart(shop: Shop, menu: dict[str, in
     shop.pos("POST", "session/lock", "Till 1", till.token, json={})  # the cart is parked
     assert upload(shop, "Till 1", body).status_code == 201
     assert unlock_reply(shop, "Till 2", "Mealea Sok").json["parked_carts"] == []
+
+
+def test_an_offline_sale_is_recorded_at_the_prices_it_was_paid(
+    shop: Shop, menu: dict[str, int], till: Counter, clock: FakeClock
+) -> None:
+    """Paid while the till was offline, at the till's prices: a price changed or a
+    product taken off the menu since must not keep the sale from the books."""
+    body = till.body([line(menu["Latte"], 2, 350), line(menu["Croissant"], 1, 275)],
+                     [cash(975)], completed_at=shop.ctx.now())
+    clock.advance(10 * 60)
+    catalog.update_product(shop.ctx, TENANT, menu["Latte"], ProductFields(price=375))
+    catalog.update_product(shop.ctx, TENANT, menu["Croissant"], ProductFields(active=False))
+    answer = till.post(body)
+    assert answer.status_code == 201, answer.json
+    assert (answer.json["total"], answer.json["flags"]) == (975, ["offline"])
+    with shop.ctx.db.read() as s:
+        detail = s.scalars(select(AuditEvent.detail).where(AuditEvent.kind == "sale")).one()
+    assert detail["prices_differed"] == [menu["Latte"]]
+
+
+def test_a_sale_in_front_of_its_customer_still_gets_price_changed(
+    shop: Shop, menu: dict[str, int], till: Counter, clock: FakeClock
+) -> None:
+    body = till.body([line(menu["Latte"], 1, 350)], [cash(350)], completed_at=shop.ctx.now())
+    clock.advance(30)  # a slow answer, not an outage
+    catalog.update_product(shop.ctx, TENANT, menu["Latte"], ProductFields(price=375))
+    refused = till.post(body)
+    assert (refused.status_code, refused.json["error"]) == (409, "price_changed")

@@ -134,7 +134,8 @@ def _record(ctx: ServerContext, key: str | None, auth: str | Proof, tenant_heade
         if (found := _already(s, session.tenant_id, request.client_id, digest)) is not None:
             return found, False
         _check_time(request.completed_at, now)
-        products = _products(s, session.tenant_id, request)
+        offline = now - request.completed_at > OFFLINE_AFTER
+        products, repriced = _products(s, session.tenant_id, request, paid_offline=offline)
         totals = priced(request, session.terminal.tenant.tax_rate_bp)
         try:
             payments = settle(totals.total, request.payments)
@@ -161,8 +162,7 @@ def _record(ctx: ServerContext, key: str | None, auth: str | Proof, tenant_heade
             change=sum(p.change for p in payments), refunded=0,
             after_session_end=session.ended_at is not None
             and request.completed_at > session.ended_at,
-            offline=now - request.completed_at > OFFLINE_AFTER,
-            completed_at=request.completed_at, received_at=now,
+            offline=offline, completed_at=request.completed_at, received_at=now,
         )
         if request.discount is not None:
             sale.discount_kind = request.discount.kind.value
@@ -188,7 +188,7 @@ def _record(ctx: ServerContext, key: str | None, auth: str | Proof, tenant_heade
                 SaleLine.sale_id == sale.id).order_by(SaleLine.position)), strict=True):
             row["id"] = line_id
         parking.sold(s, sale.tenant_id, sale.client_id)
-        _audit(s, session, sale, now, proof=not isinstance(auth, str))
+        _audit(s, session, sale, now, proof=not isinstance(auth, str), repriced=repriced)
         audit_spent(s, approvals.spent, session, now, sale_id=sale.id, sale_number=sale.number)
         s.flush()
         return new_sale_json(sale, lines, voids, paid, session.staff, session.terminal), True
@@ -214,25 +214,30 @@ def _check_time(completed_at: datetime, now: datetime) -> None:
         raise TooLate()
 
 
-def _products(s: Session, tenant_id: int, request: SaleRequest) -> dict[int, Product]:
-    """The products the sale names, all this shop's; sold lines' still sellable and at
-    the price the till used."""
-    found = known_products(s, tenant_id, request)
+def _products(s: Session, tenant_id: int, request: SaleRequest, *, paid_offline: bool
+              ) -> tuple[dict[int, Product], list[int]]:
+    """The products the sale names, all this shop's, and those whose price is not the
+    one the till used. A sale still in front of its customer must be at today's prices
+    (``price_changed``: the cashier agrees the new total) of products still sold. One
+    paid while the till was offline was paid as the till priced it: it is recorded so
+    (its audit entry names the prices that differ), never refused for it."""
+    found = known_products(s, tenant_id, request, sellable=not paid_offline)
     moved = sorted({x.product_id for x in request.lines
                     if x.unit_price != found[x.product_id].price})
-    if moved:
+    if moved and not paid_offline:
         raise PriceChanged(products=[product_json(found[pid]) for pid in moved])
-    return found
+    return found, moved
 
 
-def known_products(s: Session, tenant_id: int, request: CartRequest) -> dict[int, Product]:
-    """The products a sale or a cart names, all this shop's, sold lines' still sellable
-    (``unknown_product`` otherwise)."""
+def known_products(s: Session, tenant_id: int, request: CartRequest, *, sellable: bool = True
+                   ) -> dict[int, Product]:
+    """The products a sale or a cart names, all this shop's and (``sellable``) sold
+    lines' still sellable (``unknown_product`` otherwise)."""
     wanted = {x.product_id for x in request.lines} | {v.product_id for v in request.voided}
     found = {p.id: p for p in s.scalars(
         select(Product).where(Product.id.in_(wanted), Product.tenant_id == tenant_id)
         .options(joinedload(Product.category)))}
-    sold = {x.product_id for x in request.lines}
+    sold = {x.product_id for x in request.lines} if sellable else set()
     unknown = sorted(pid for pid in wanted
                      if pid not in found or (pid in sold and not found[pid].sellable))
     if unknown:
@@ -322,9 +327,13 @@ def _lines(sale: Sale, request: SaleRequest, totals: SaleTotals,
     return rows
 
 
-def _audit(s: Session, session: PosSession, sale: Sale, now: datetime, *, proof: bool) -> None:
-    # An upload with a proof (its till had restarted) says so; others keep their old detail.
+def _audit(s: Session, session: PosSession, sale: Sale, now: datetime, *, proof: bool,
+           repriced: list[int]) -> None:
+    # An upload with a proof (its till had restarted) says so, and an offline sale at
+    # prices changed since names those products; others keep their old detail.
     extra: dict[str, Any] = {"uploaded_with_proof": True} if proof else {}
+    if repriced:
+        extra["prices_differed"] = repriced
     audit.record(s, tenant_id=sale.tenant_id, at=now, kind=audit.AuditKind.SALE,
                  actor=session.staff, terminal=session.terminal, sale_id=sale.id,
                  number=sale.number, total=sale.total, session_id=session.id,
