@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
+from nixpos.core.money import Currency
 from nixpos.core.policy import Policy
 from nixpos.core.reasons import EndReason, Role
 
@@ -190,6 +191,7 @@ class TerminalStatus:
     shop: str | None
     policy: Policy
     lockout_s: int
+    currency: Currency | None = None  # the shop's money, before any menu arrives
 
 
 def parse_status(data: Json, fallback: Policy) -> TerminalStatus:
@@ -199,7 +201,17 @@ def parse_status(data: Json, fallback: Policy) -> TerminalStatus:
         shop=_text(_object(data, "tenant"), "name"),
         policy=parse_policy(data.get("policy"), fallback),
         lockout_s=lockout if isinstance(lockout, int) and lockout > 0 else 0,
+        currency=_currency(data.get("currency")),
     )
+
+
+def _currency(data: object) -> Currency | None:
+    if not isinstance(data, dict):
+        return None
+    code, exponent = data.get("code"), data.get("exponent")
+    if not isinstance(code, str) or not isinstance(exponent, int) or not 0 <= exponent <= 4:
+        return None
+    return Currency(code, exponent)
 
 
 @dataclass(frozen=True)

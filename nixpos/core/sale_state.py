@@ -24,7 +24,7 @@ from typing import Any
 from nixpos.core import words
 from nixpos.core.cart import Cart, quick_cash
 from nixpos.core.catalog import Catalog, Product
-from nixpos.core.money import format_money
+from nixpos.core.money import Currency, format_money
 from nixpos.core.number_entry import EntryPurpose, EntryView, NumberEntry, typed_key
 from nixpos.core.pricing import Discount, DiscountKind, PaymentMethod, PricingError
 from nixpos.core.proof import sale_proof
@@ -170,6 +170,7 @@ class SaleState:
     def __init__(self, shop: str = "", till: str = "") -> None:
         self.shop, self.till = shop, till
         self.catalog: Catalog | None = None
+        self.currency: Currency | None = None  # the shop's, from the till's status
         self.cart = Cart()
         self._parked: dict[int, Cart] = {}
         self.mode = SaleMode.SELLING
@@ -672,11 +673,11 @@ class SaleState:
     # -- what the screen shows ------------------------------------------------------------
 
     def money(self, minor: int) -> str:
-        """An amount in the shop's currency (plain until the menu names it)."""
+        """An amount in the shop's currency (plain until the status or the menu names it)."""
         return self._money(minor)
 
     def _money(self, minor: int) -> str:
-        currency = self.catalog.currency if self.catalog else None
+        currency = self.catalog.currency if self.catalog else self.currency
         if currency is None:
             return words.plain_money(minor)
         return format_money(minor, currency.code, currency.exponent)

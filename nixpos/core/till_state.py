@@ -698,6 +698,7 @@ class TillState:
             return
         status = parse_status(outcome.body, self.policy)
         self._apply_policy(status.policy)
+        self.sale.currency = status.currency or self.sale.currency
         self.till = status.till or self.till
         self.shop = status.shop or self.shop
         self.sale.till, self.sale.shop = self.till, self.shop  # as receipts name them

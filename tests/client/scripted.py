@@ -60,7 +60,8 @@ class ScriptedServer:
         self.answers: dict[str, tuple[int, Json]] = {
             "GET /api/v1/terminal": (200, {
                 "terminal": TILL_1, "tenant": {"code": "lumiere-coffee", "name": "Lumière Coffee"},
-                "policy": POLICY, "lockout": {"locked": False, "retry_after_s": 0}}),
+                "policy": POLICY, "lockout": {"locked": False, "retry_after_s": 0},
+                "currency": {"code": "USD", "exponent": 2}}),
             "POST /api/v1/pos/unlock": (200, {"token": "t0k3n", "session": session(),
                                               "ended_elsewhere": []}),
             "GET /api/v1/pos/session": (200, session()),

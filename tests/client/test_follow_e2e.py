@@ -83,3 +83,23 @@ def test_signing_in_on_another_till_brings_the_open_sale_along(
     unlock(run, till_1, pin)
     run(until(lambda: till_1.state.sale.catalog is not None))
     assert prompt_text(till_1) is None and till_1.state.sale.cart.is_empty
+
+
+def test_a_sale_parked_on_one_till_is_offered_on_the_other(
+    live_shop: Shop, live_server: LiveServer, make_till: MakeTill, run: Run, qtbot: QtBot
+) -> None:
+    menu = stock(live_shop)
+    pin = live_shop.pins["Mealea Sok"]
+    till_1, till_2 = make_till("Till 1"), make_till("Till 2")
+    unlock(run, till_1, pin)
+    ring_up(run, till_1, menu["Latte"], menu["Muffin"])
+    run(until(lambda: not till_1.state.mirror.dirty and till_1.state.mirror.in_flight is None))
+    till_1.window.active_screen.lock_button.click()  # her sale is parked under her
+    run(until(lambda: not till_1.session.is_live))
+
+    type_pin(till_2, pin)
+    run(until(lambda: prompt_text(till_2) is not None, timeout=5))
+    assert prompt_text(till_2) == "Continue the sale from Till 1 — 2 items, $7.50?"
+    qtbot.mouseClick(till_2.window.prompt.yes_button, Qt.MouseButton.LeftButton)
+    run(until(lambda: till_2.state.sale.cart.items == 2))
+    assert [line.name for line in till_2.state.sale.cart.lines] == ["Latte", "Muffin"]

@@ -495,3 +495,14 @@ def test_the_mirror_sends_nothing_without_a_session_and_nothing_twice() -> None:
     assert mirror.answered(call, Ok({})) == []
     assert mirror.want({"client_id": "a", "lines": [1]}) == []
     assert mirror.answered(PutCart("old", {}), Ok({})) == []  # not its call: ignored
+
+
+def test_a_question_names_the_shops_money_before_any_menu(ticker: FakeTicker) -> None:
+    """A till nobody has signed in on yet has no menu: the shop's currency comes with
+    its status, so the first question already says "€9.75", not "9.75"."""
+    state = TillState(ticker, till="Till 1", shop="Lumière Coffee", clock=FakeClock(NOW))
+    state.answered(FetchStatus(0), Ok(status() | {"currency": {"code": "EUR", "exponent": 2}}))
+    [unlock] = state.pin_entered("2468")
+    state.answered(unlock, open_elsewhere())
+    question = state.view().question
+    assert question is not None and "(3 items, €9.75)" in question.text

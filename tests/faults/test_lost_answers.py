@@ -64,7 +64,8 @@ def test_server_killed_during_a_sale_then_restarted_the_tills_retry_records_it_o
             try:
                 client_id = await till.sell(["COF-LAT", "BAK-CRO"])
                 # No answer: the till keeps the sale, shows it as being sent, and is offline.
-                assert [s.client_id for s in till.state.sale.queue.sales if s.waiting] == [client_id]
+                waiting = [s.client_id for s in till.state.sale.queue.sales if s.waiting]
+                assert waiting == [client_id]
                 assert not till.state.connection.online
                 await asyncio.to_thread(server.start)  # same port, same database
                 await till.settle()

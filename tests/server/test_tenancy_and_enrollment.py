@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nixpos.core.clock import FakeClock
-from nixpos.server.services import terminals
+from nixpos.server.services import tenants, terminals
 from tests.helpers import OTHER_TENANT, TENANT, Shop
 
 
@@ -86,3 +86,10 @@ def test_enrollment_needs_every_field(shop: Shop) -> None:
     response = shop.client.post("/api/v1/terminals/enroll", json={"code": "X"})
     assert response.status_code == 400
     assert "device_name" in response.json["message"]
+
+
+def test_a_tills_status_names_its_shops_currency(shop: Shop) -> None:
+    """So a till shows amounts in the shop's money before its first menu."""
+    tenants.set_money(shop.ctx, TENANT, currency_code="JPY")
+    status = shop.client.get("/api/v1/terminal", headers={"X-Terminal-Key": shop.keys["Till 1"]})
+    assert status.json["currency"] == {"code": "JPY", "exponent": 0}

@@ -108,8 +108,9 @@ PATHS: dict[str, Schema] = {
     )},
     "/api/v1/terminal": {"get": op(
         "This till, its shop, policy and keypad lockout (never cached)", (200, obj(
-            ["terminal", "tenant", "policy", "lockout"], terminal=ref("Terminal"),
-            tenant=ref("Tenant"), policy=ref("Policy"), lockout=ref("Lockout"))),
+            ["terminal", "tenant", "policy", "lockout", "currency"], terminal=ref("Terminal"),
+            tenant=ref("Tenant"), policy=ref("Policy"), lockout=ref("Lockout"),
+            currency=ref("Currency"))),
         *TERMINAL_ERRORS, security=[KEY],
     )},
     "/api/v1/pos/unlock": {"post": op(

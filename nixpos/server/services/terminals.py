@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nixpos.core.lockout import retry_after_s
+from nixpos.core.money import currency
 from nixpos.core.reasons import EndReason
 from nixpos.server import security
 from nixpos.server.db import EVERYTHING, mark_changed
@@ -85,6 +86,8 @@ def status(ctx: ServerContext, key: str | None, tenant_header: str | None) -> Js
             "tenant": tenant_json(terminal.tenant),
             "policy": tenant_policy_json(terminal.tenant),
             "lockout": lockout_json(terminal, now),
+            # Amounts a till shows before its first menu (an open sale it asks about).
+            "currency": currency(terminal.tenant.currency).to_json(),
         }
     if stale:
         touch(ctx, terminal.id)
