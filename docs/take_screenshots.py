@@ -324,7 +324,7 @@ async def open_sale_follows(floor: Floor, till_1: Till, till_2: Till, out: Path)
     await resize(till_2, QSize(TILL_W, TILL_H))
 
     till_1.window.active_screen.lock_button.click()  # her sale is parked under her
-    await until(lambda: not till_1.session.is_live)
+    await until(lambda: not till_1.session.is_live and not till_1.state.pending_ends)
     till_2.window.lock_screen.banner.dismiss_button.click()
     type_pin(till_2, floor.pins["Sokha Lim"])
     prompt = till_2.window.prompt

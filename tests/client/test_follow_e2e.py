@@ -95,7 +95,7 @@ def test_a_sale_parked_on_one_till_is_offered_on_the_other(
     ring_up(run, till_1, menu["Latte"], menu["Muffin"])
     run(until(lambda: not till_1.state.mirror.dirty and till_1.state.mirror.in_flight is None))
     till_1.window.active_screen.lock_button.click()  # her sale is parked under her
-    run(until(lambda: not till_1.session.is_live))
+    run(until(lambda: not till_1.session.is_live and not till_1.state.pending_ends))
 
     type_pin(till_2, pin)
     run(until(lambda: prompt_text(till_2) is not None, timeout=5))
