@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="nixpos-server", parents=[common],
-        description="The nixpos server: owns who is signed in on which till.",
+        description="The nixpos server: owns who is signed in on which till, and every sale.",
     )
     parser.add_argument("--version", action="version", version=f"nixpos {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
