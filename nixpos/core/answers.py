@@ -131,6 +131,7 @@ class SessionEnd:
     at: datetime | None = None
     idle_timeout_s: int | None = None  # the timeout that locked it (idle_timeout)
     parked_items: int | None = None  # its open sale moved with its person (SPEC §7.2)
+    parked_client_id: str | None = None  # … which sale that was
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,7 @@ def parse_session(data: object) -> ServerSession:
             on=_text(_object(data, "ended_on"), "name"),
             at=_time(data.get("ended_at")),
             parked_items=_parked_items(data.get("parked_cart")),
+            parked_client_id=_text(_object(data, "parked_cart"), "client_id"),
         )
     return ServerSession(data["id"], live, person, data.get("override") is True, end)
 

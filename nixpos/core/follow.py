@@ -240,6 +240,7 @@ class Question:
     override: bool = False  # TAKE_OVER: the unlock was a manager override
     error: str = ""
     busy: bool = False  # the answer is with the server
+    asked_at: float = 0.0  # TAKE_OVER: ticker seconds, for its time limit
 
 
 @dataclass(frozen=True)

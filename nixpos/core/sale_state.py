@@ -185,6 +185,7 @@ class SaleState:
         self.refund: RefundDraft | None = None
         self.price_changes: list[Product] = []
         self.held: list[Cart] = []  # sales put aside while a refused one is corrected
+        self._held_by: dict[int, list[Cart]] = {}  # … kept for their person while locked
         self.timezone: tzinfo | None = None
         self.entry: NumberEntry | None = None
         self.just_paid = False  # the receipt on screen is of the sale just paid
@@ -198,6 +199,7 @@ class SaleState:
         """A session starts: its person's cart on this till comes back."""
         parked = self._parked.pop(person_id, None)
         self.cart = parked if parked is not None else self._new_cart()
+        self.held = self._held_by.pop(person_id, [])  # their sales put aside, theirs only
         self.mode = SaleMode.SELLING if not self.cart.payments else SaleMode.TENDER
         self.message, self.typed, self.refund, self.entry = "", "", None, None
 
@@ -208,10 +210,17 @@ class SaleState:
             self._parked.pop(person_id, None)
         elif person_id is not None and not self.cart.is_empty:
             self._parked[person_id] = self.cart
+        if person_id is not None and self.held:
+            self._held_by[person_id] = self.held
+        self.held = []
         self.cart = self._new_cart()
         self.mode = SaleMode.SELLING
         self.price_changes = []
         self.entry = None
+
+    def sold_here(self, client_id: str) -> bool:
+        """Whether this till sold that cart (its sale is still on its way up)."""
+        return self.queue.find(client_id) is not None
 
     def _new_cart(self) -> Cart:
         return Cart(tax_rate_bp=self.catalog.tax_rate_bp if self.catalog else 0)

@@ -89,6 +89,9 @@ log = logging.getLogger("nixpos.till")
 IDLE_REFRESH_S = 30.0
 # A lock waits this long for the open cart's last change to reach the server first.
 CART_FLUSH_WAIT_S = 0.2
+# A take-over question holds a verified PIN: unanswered this long, it goes (and the PIN
+# with it), so whoever comes to the till next cannot sign in as that person.
+TAKE_OVER_ANSWER_S = 30.0
 
 Json = dict[str, Any]
 
@@ -485,8 +488,14 @@ class TillState:
         self.session.activity()
 
     def tick(self) -> None:
-        """Time passes: the idle warning and the idle lock."""
+        """Time passes: the idle warning and the idle lock; an unanswered take-over
+        question goes."""
         self.session.tick()
+        question = self.question
+        if (question is not None and question.kind is QuestionKind.TAKE_OVER
+                and not question.busy
+                and self._ticker.seconds() - question.asked_at >= TAKE_OVER_ANSWER_S):
+            self.question = None
 
     def shutdown(self) -> list[Command]:
         """The program is closing: end the live session on the server first."""
@@ -624,11 +633,16 @@ class TillState:
     def _sale_answered(self, command: PostSale | UploadSale, outcome: Outcome) -> None:
         """A paid sale is never dropped: only an answer settles it; no answer, it is sent
         again (same ``client_id``, so the server never makes two)."""
+        if command.client_id == self._resuming:  # sold here before its resume got through
+            self._resuming, self._resume_owed = None, False
         if isinstance(outcome, Ok):
             self.sale.sale_answered(command, outcome.body)
         elif (isinstance(outcome, Refused) and outcome.code in SESSION_GONE
               and command.token is not None):
             self.sale.queue.bearer_refused(command.client_id)  # its proof still holds
+        elif isinstance(outcome, Refused) and (outcome.code in TILL_REFUSALS
+                                               or outcome.status == 429):
+            self.sale.sale_unanswered(command)  # about the till, not the sale: later
         elif isinstance(outcome, Refused):
             self.sale.sale_refused(command, outcome.code, outcome.extra,
                                    words.refusal(outcome.code, outcome.message))
@@ -789,7 +803,8 @@ class TillState:
         self.dialog = None
         self._set_error("")
         self.question = Question(next(self._dialog_ids), QuestionKind.TAKE_OVER,
-                                 takeover=takeover, pin=command.pin, override=command.override)
+                                 takeover=takeover, pin=command.pin, override=command.override,
+                                 asked_at=self._ticker.seconds())
         # The question names the total in the shop's money: the menu says which.
         return [] if self.sale.catalog is not None else [self.sale.catalog_call()]
 
@@ -800,6 +815,9 @@ class TillState:
         self.mirror.reset(token)  # a new session: the server holds no cart for it yet
         if parked is None:
             return []  # a server without carts: this till's own copy only (issue 10)
+        # A sale paid here and still on its way up is sold, not open: never offered again
+        # (its upload marks it sold on the server).
+        parked = [p for p in parked if not self.sale.sold_here(p.client_id)]
         ids = {p.client_id for p in parked}
         silent = None
         if taking_over is not None:
@@ -830,6 +848,8 @@ class TillState:
         token = self.session.token
         if not self.session.is_live or token is None:
             return []
+        if self._resuming is not None and self.sale.sold_here(self._resuming):
+            self._resuming, self._resume_owed = None, False  # paid here while it was owed
         if self._resuming is not None:
             if not self._resume_owed:
                 return []
@@ -846,11 +866,23 @@ class TillState:
         # Refusals say nothing about the session here: the next poll does. A session
         # this till left gets only what its lock still owes (the last change, then the end).
         live = command.token == self.session.token or command.token in self.pending_ends
+        if (isinstance(command, PutCart) and isinstance(outcome, Refused)
+                and outcome.code == "cart_taken" and command.token == self.session.token
+                and command.body.get("client_id") == self.sale.cart.client_id):
+            # Continued or paid on another till meanwhile (this till was away, or it
+            # restarted with an old copy): not a sale to go on with here.
+            self.sale.cart_gone()
+            self.notice = words.CART_GONE
+            return [*follow, *self.cart_calls()]
         return list(follow) if live else []
 
     def _resume_answered(self, command: ResumeCart, outcome: Outcome) -> list[Command]:
         if command.token != self.session.token:
             return []
+        if self.sale.sold_here(command.client_id):  # paid here before the answer came
+            if command.client_id == self._resuming:
+                self._resuming, self._resume_owed = None, False
+            return self.cart_calls()
         question = self._asking_about(command.client_id)
         silent = command.client_id == self._resuming
         if isinstance(outcome, Unreachable):
@@ -983,7 +1015,10 @@ class TillState:
         self.notice = ""
         if self._seller is not None:
             end = self.session.last_end
-            moved = end is not None and end.parked_items is not None
+            # Only the sale the server parked moved: one rung up here since it last heard
+            # (offline) stays on this till for its person.
+            moved = end is not None and end.parked_items is not None and (
+                end.parked_client_id in (None, self.sale.cart.client_id))
             if not moved:  # a lock sends the cart's last change before it ends the session
                 self.mirror.last(None if self.sale.cart.is_empty else self.sale.cart.body())
             self.sale.closed(self._seller, moved=moved)  # the cart waits for its person

@@ -388,6 +388,7 @@ DISCARD = "Discard"
 YES = "Yes"
 NO = "No"
 CART_TAKEN = "That sale was already continued on another till."
+CART_GONE = "This sale was continued or paid on another till, so it is no longer here."
 
 
 def items(count: int) -> str:

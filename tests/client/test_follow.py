@@ -206,9 +206,9 @@ def test_a_kicked_till_says_the_sale_moved_and_keeps_no_stale_cart(
     unlock(run, till)
     ring_up(till, qtbot, "Latte", "Latte", "Croissant")
     run(till.controller.settle())
+    parked = {"client_id": till.state.sale.cart.client_id, "items": 3, "total": 975}
     kicked = session("ended", reason="signed_in_elsewhere", ended_by=MEALEA, ended_on=TILL_2,
-                     ended_at="2026-11-25T12:40:00Z",
-                     parked_cart={"client_id": "whatever", "items": 3, "total": 975})
+                     ended_at="2026-11-25T12:40:00Z", parked_cart=parked)
     for poll in ("GET /api/v1/pos/session", "POST /api/v1/pos/session/activity"):
         cafe.say(poll, 200, kicked)
     run(till.controller.poll_once())

@@ -44,9 +44,10 @@ LATTE, CROISSANT = 11, 21
 DOWN = Unreachable("connection refused")
 
 
-def fresh_till() -> TillState:
+def fresh_till(ticker: FakeTicker | None = None) -> TillState:
     """A till just started (or restarted): locked, its policy and names known."""
-    state = TillState(FakeTicker(), till="Till 1", shop="Lumière Coffee", clock=FakeClock(NOW))
+    state = TillState(ticker or FakeTicker(), till="Till 1", shop="Lumière Coffee",
+                      clock=FakeClock(NOW))
     state.answered(FetchStatus(0), Ok(status()))
     return state
 
