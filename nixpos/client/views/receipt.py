@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from nixpos.client.views.touch import touch_button, touch_scroll
-from nixpos.client.views.widgets import CENTER, label
+from nixpos.client.views.widgets import change_due_box, label
 from nixpos.core import words
 
 if TYPE_CHECKING:
@@ -24,13 +24,7 @@ class ReceiptPage(QFrame):
         super().__init__(parent)
         self.setObjectName("ReceiptPanel")
         self.title = label("ReceiptTitle", wrap=True)
-        self.change_box = QFrame()
-        self.change_box.setObjectName("ChangeBox")
-        self.change = label("ChangeAmount", align=CENTER)
-        change = QVBoxLayout(self.change_box)
-        change.setSpacing(0)
-        change.addWidget(label("ChangeCaption", words.CHANGE_DUE, align=CENTER))
-        change.addWidget(self.change)
+        self.change_box, self.change = change_due_box()
         self.print_button = touch_button("PrintButton", words.PRINT)
         self.print_button.clicked.connect(self.print_pressed.emit)
         self.recent_button = touch_button("RecentButton", words.RECENT_SALES)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QPushButton, QVB
 
 from nixpos.client.views.number_pad import NumberPad, is_enter, key_of
 from nixpos.client.views.touch import touch_button
-from nixpos.client.views.widgets import CENTER, label
+from nixpos.client.views.widgets import change_due_box, label
 from nixpos.core import words
 from nixpos.core.pricing import PaymentMethod
 
@@ -44,13 +44,7 @@ class TenderPage(QFrame):
         self.typed = label("TenderTyped", align=Qt.AlignmentFlag.AlignRight
                            | Qt.AlignmentFlag.AlignVCenter)
         self.hint = label("TenderHint", words.TENDER_HINT, wrap=True)
-        self.change_box = QFrame()
-        self.change_box.setObjectName("ChangeBox")
-        self.change = label("ChangeAmount", align=CENTER)
-        change = QVBoxLayout(self.change_box)
-        change.setSpacing(0)
-        change.addWidget(label("ChangeCaption", words.CHANGE_DUE, align=CENTER))
-        change.addWidget(self.change)
+        self.change_box, self.change = change_due_box()
         self.back_button = touch_button("BackButton", words.CANCEL_PAYMENT)
         self.back_button.clicked.connect(self.back.emit)
         sums = QGridLayout()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout
+
+from nixpos.core import words
 
 CENTER = Qt.AlignmentFlag.AlignCenter
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -25,3 +27,16 @@ def button(name: str, text: str) -> QPushButton:
     widget = QPushButton(text)
     widget.setObjectName(name)
     return widget
+
+
+def change_due_box() -> tuple[QFrame, QLabel]:
+    """"Change due" over its amount in large type (tender and receipt): the box to place
+    and the label that shows the amount."""
+    box = QFrame()
+    box.setObjectName("ChangeBox")
+    amount = label("ChangeAmount", align=CENTER)
+    column = QVBoxLayout(box)
+    column.setSpacing(0)
+    column.addWidget(label("ChangeCaption", words.CHANGE_DUE, align=CENTER))
+    column.addWidget(amount)
+    return box, amount
