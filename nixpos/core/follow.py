@@ -171,7 +171,7 @@ class CartMirror:
 
     def want(self, body: Json | None) -> list[PutCart | DeleteCart]:
         self.wanted = body
-        return self._next()
+        return self.flush()
 
     def adopt(self, body: Json | None) -> None:
         """The server holds ``body`` now (a cart resumed): only changes from it are sent."""
@@ -181,9 +181,6 @@ class CartMirror:
         """The session ended (a lock) with this cart: ``flush`` sends it before the end."""
         self.wanted = body
 
-    def flush(self) -> list[PutCart | DeleteCart]:
-        return self._next()
-
     @property
     def dirty(self) -> bool:
         return self.wanted != self.held
@@ -191,7 +188,8 @@ class CartMirror:
     def busy_with(self, token: str) -> bool:
         return self.in_flight is not None and self.in_flight.token == token
 
-    def _next(self) -> list[PutCart | DeleteCart]:
+    def flush(self) -> list[PutCart | DeleteCart]:
+        """The call that brings the server to ``wanted``, unless one is on its way."""
         if self.token is None or self.in_flight is not None or self.owed:
             return []
         if not self.dirty:
@@ -204,7 +202,7 @@ class CartMirror:
     def retry(self) -> list[PutCart | DeleteCart]:
         """The server answers again: what failed goes now, with the latest cart."""
         self.owed = False
-        return self._next()
+        return self.flush()
 
     def answered(self, call: PutCart | DeleteCart, outcome: Outcome
                  ) -> list[PutCart | DeleteCart]:
@@ -219,7 +217,7 @@ class CartMirror:
                         outcome.code)
         # Held, or refused for good: either way, not sent again until it changes.
         self.held = call.body if isinstance(call, PutCart) else None
-        return self._next()
+        return self.flush()
 
 
 # -- what the till asks the person -------------------------------------------------------------

@@ -660,7 +660,7 @@ class SaleState:
     def refund_answered(self, body: Json, token: str | None) -> list[Any]:
         """The refund is recorded: back to the list, fetched again to show it refunded."""
         self.refund, self.mode = None, SaleMode.RECENT
-        self.message = words.refunded(self._money(int(body.get("amount", 0))))
+        self.message = words.refunded(self.money(int(body.get("amount", 0))))
         return [ListSales(token)] if token is not None else []
 
     def refund_refused(self, message: str) -> None:
@@ -683,9 +683,6 @@ class SaleState:
 
     def money(self, minor: int) -> str:
         """An amount in the shop's currency (plain until the status or the menu names it)."""
-        return self._money(minor)
-
-    def _money(self, minor: int) -> str:
         currency = self.catalog.currency if self.catalog else self.currency
         if currency is None:
             return words.plain_money(minor)
@@ -694,7 +691,7 @@ class SaleState:
     def _discount_words(self, discount: Discount) -> str:
         if discount.kind is DiscountKind.PERCENT:
             return f"{discount.value} %"
-        return self._money(discount.value)
+        return self.money(discount.value)
 
     def view(self) -> SaleView:
         catalog = self.catalog
@@ -704,8 +701,8 @@ class SaleState:
             categories = tuple((c.id, c.name, c.id == self.category_id and not self.query)
                                for c in catalog.categories)
         lines = tuple(
-            CartLineView(index, line.name, line.quantity, self._money(line.unit_price),
-                         self._money(total.total),
+            CartLineView(index, line.name, line.quantity, self.money(line.unit_price),
+                         self.money(total.total),
                          f"−{self._discount_words(line.discount)}" if line.discount else "")
             for index, (line, total) in enumerate(zip(self.cart.lines, totals.lines,
                                                       strict=True)))
@@ -715,10 +712,10 @@ class SaleState:
             products=self._product_buttons(),
             query=self.query,
             lines=lines,
-            subtotal=self._money(totals.subtotal),
-            discounts=f"−{self._money(totals.discount_total)}" if totals.discount_total else "",
-            tax=self._money(totals.tax_included),
-            total=self._money(totals.total),
+            subtotal=self.money(totals.subtotal),
+            discounts=f"−{self.money(totals.discount_total)}" if totals.discount_total else "",
+            tax=self.money(totals.tax_included),
+            total=self.money(totals.total),
             sale_discount=(f"−{self._discount_words(self.cart.discount)}"
                            if self.cart.discount else ""),
             can_pay=self.can_pay,
@@ -754,7 +751,7 @@ class SaleState:
         if self._shown_key != key:
             found = (catalog.search(self.query) if self.query.strip()
                      else catalog.in_category(self.category_id))
-            self._shown = tuple(ProductButton(p.id, p.name, self._money(p.price)) for p in found)
+            self._shown = tuple(ProductButton(p.id, p.name, self.money(p.price)) for p in found)
             self._shown_key = key
         return self._shown
 
@@ -770,7 +767,7 @@ class SaleState:
         shown = ""
         if entry.typed:
             value = int(entry.typed)
-            shown = f"{value} %" if entry.kind is DiscountKind.PERCENT else self._money(value)
+            shown = f"{value} %" if entry.kind is DiscountKind.PERCENT else self.money(value)
         # Opened on a line, the pad offers that line and the whole sale.
         targets: list[tuple[int | None, str, bool]] = []
         if entry.opened_on is not None:
@@ -791,7 +788,7 @@ class SaleState:
     def _change_due(self) -> str:
         change = self.receipt.get("change") if self.receipt is not None else None
         if self.mode is SaleMode.RECEIPT and self.just_paid and isinstance(change, int):
-            return self._money(change) if change else ""
+            return self.money(change) if change else ""
         return ""
 
     def _tender_view(self) -> TenderView:
@@ -804,26 +801,26 @@ class SaleState:
         change = cart.change_due or (typed - remaining if typed > remaining and not cash_taken
                                      else 0)
         return TenderView(
-            total=self._money(cart.totals().total),
-            remaining=self._money(remaining),
-            typed=self._money(int(self.typed)) if self.typed else "",
-            quick=() if cash_taken else tuple((amount, self._money(amount))
+            total=self.money(cart.totals().total),
+            remaining=self.money(remaining),
+            typed=self.money(int(self.typed)) if self.typed else "",
+            quick=() if cash_taken else tuple((amount, self.money(amount))
                                               for amount in quick_cash(remaining, exponent)),
-            payments=tuple(f"{words.METHODS[p.method.value]} {self._money(p.amount)}"
+            payments=tuple(f"{words.METHODS[p.method.value]} {self.money(p.amount)}"
                            for p in cart.payments),
-            change=self._money(change) if change else "",
+            change=self.money(change) if change else "",
             paid=cart.is_paid,
         )
 
     def _summary(self, sale: Json) -> str:
         when = local_time(sale.get("completed_at"), self.timezone)
-        return words.sale_summary(sale.get("number"), when, self._money(int(sale.get("total", 0))),
+        return words.sale_summary(sale.get("number"), when, self.money(int(sale.get("total", 0))),
                                   int(sale.get("refunded", 0) or 0) > 0)
 
     def _price_change(self, product: Product) -> str:
         line = next((x for x in self.cart.lines if x.product_id == product.id), None)
-        old = self._money(line.unit_price) if line else ""
-        return words.price_changed(product.name, old, self._money(product.price))
+        old = self.money(line.unit_price) if line else ""
+        return words.price_changed(product.name, old, self.money(product.price))
 
     def _refund_rows(self) -> tuple[tuple[int, str, int, int], ...]:
         if self.refund is None:
@@ -839,17 +836,17 @@ class SaleState:
             return ()
         provisional = self._provisional()
         if provisional is not None and provisional.receipt is not None:
-            return (*receipt_text(provisional.receipt, self.shop, self._money, self.timezone,
+            return (*receipt_text(provisional.receipt, self.shop, self.money, self.timezone,
                                   title=words.provisional_title(provisional.number, self.till,
                                                                 provisional.receipt["staff"]
                                                                 ["name"])),
                     "", *textwrap.wrap(words.GETS_NUMBER_LATER, WIDTH))
         if "pending" in sale:
-            lines = [words.SENDING_SALE, "", *row(words.TOTAL, self._money(int(sale["total"])))]
+            lines = [words.SENDING_SALE, "", *row(words.TOTAL, self.money(int(sale["total"])))]
             if sale["change"]:
-                lines += row(words.CHANGE, self._money(int(sale["change"])))
+                lines += row(words.CHANGE, self.money(int(sale["change"])))
             return tuple(lines)
-        return tuple(receipt_text(sale, self.shop, self._money, self.timezone))
+        return tuple(receipt_text(sale, self.shop, self.money, self.timezone))
 
 
     def _provisional(self) -> QueuedSale | None:

@@ -93,10 +93,3 @@ class Kept:
     sales: tuple[KeptSale, ...] = ()
     carts: tuple[KeptCart, ...] = ()
     next_number: int = 1
-
-
-def newer(a: KeptCart | None, b: KeptCart | None) -> KeptCart | None:
-    """Of two copies of one open cart (this till's disk, the server's), the newer one."""
-    if a is None or b is None:
-        return a or b
-    return b if b.updated_at > a.updated_at else a

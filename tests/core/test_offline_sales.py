@@ -7,7 +7,7 @@ core asks for and the ``Kept`` it is given back."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -31,7 +31,6 @@ from nixpos.core.store_ops import (
     SaveCart,
     StoreOp,
     StoreSale,
-    newer,
 )
 from nixpos.core.ticker import FakeTicker
 from nixpos.core.till_state import Command, FetchStatus, Poll, TillState
@@ -339,13 +338,6 @@ def test_an_open_cart_survives_a_crash_and_comes_back_to_its_person(till: TillSt
     assert [line.name for line in crashed.sale.cart.lines] == ["Latte", "Croissant"]
     assert crashed.sale.cart.client_id == client_id  # the same sale: it cannot be sold twice
     assert crashed.store_writes() == []  # nothing new to write
-
-
-def test_of_two_copies_of_a_cart_the_newer_wins() -> None:
-    older = KeptCart(3, {"client_id": "c", "lines": []}, NOW)
-    newer_one = KeptCart(3, {"client_id": "c", "lines": [{}]}, NOW + timedelta(seconds=1))
-    assert newer(older, newer_one) is newer_one and newer(newer_one, older) is newer_one
-    assert newer(None, older) is older and newer(older, None) is older
 
 
 def test_the_status_bar_words() -> None:
