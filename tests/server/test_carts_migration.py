@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from nixpos.server import schema, security
+from nixpos.server import security
 from nixpos.server.app import create_app
 from nixpos.server.db import Database
 from tests.conftest import PIN_SECRET
-from tests.server.test_selling_migration import NOW, OLD_ROWS, empty_url, upgrade_to
+from tests.server.test_selling_migration import NOW, OLD_ROWS, empty_url, upgrade_from
 
 __all__ = ["empty_url"]  # the fixture, shared with the 0002 test
 
@@ -34,15 +34,7 @@ SELLING_ROWS = [
 def test_a_selling_database_upgrades_with_its_data_and_can_hold_carts(empty_url: str) -> None:
     db = Database(empty_url)
     try:
-        upgrade_to(db, "0002")
-        with db.engine.begin() as conn:
-            for statement in SELLING_ROWS:
-                conn.execute(text(statement))
-        assert not schema.is_current(db)
-
-        schema.upgrade(db)
-
-        assert schema.is_current(db)
+        upgrade_from(db, "0002", SELLING_ROWS)
         with db.engine.connect() as conn:
             assert conn.execute(text(
                 "SELECT code, ask_before_takeover FROM tenants")).one() == ("old-shop", True)

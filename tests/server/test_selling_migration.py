@@ -48,6 +48,17 @@ def upgrade_to(db: Database, revision: str) -> None:
         command.upgrade(config, revision)
 
 
+def upgrade_from(db: Database, revision: str, rows: list[str]) -> None:
+    """A database made at ``revision`` holding ``rows``, upgraded as the server does."""
+    upgrade_to(db, revision)
+    with db.engine.begin() as conn:
+        for statement in rows:
+            conn.execute(text(statement))
+    assert not schema.is_current(db)
+    schema.upgrade(db)
+    assert schema.is_current(db)
+
+
 OLD_ROWS = [
     "INSERT INTO tenants (id, code, name, idle_timeout_s, warning_s, poll_interval_s, "
     "pin_length, pos_single_session, web_single_session, created_at) VALUES "
@@ -68,15 +79,7 @@ OLD_ROWS = [
 def test_an_old_database_upgrades_with_its_data_and_can_sell(empty_url: str) -> None:
     db = Database(empty_url)
     try:
-        upgrade_to(db, "0001")
-        with db.engine.begin() as conn:
-            for statement in OLD_ROWS:
-                conn.execute(text(statement))
-        assert not schema.is_current(db)
-
-        schema.upgrade(db)
-
-        assert schema.is_current(db)
+        upgrade_from(db, "0001", OLD_ROWS)
         with db.engine.connect() as conn:
             shop = conn.execute(text(
                 "SELECT code, name, currency, tax_rate_bp, timezone, catalog_version "
