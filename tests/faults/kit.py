@@ -28,12 +28,10 @@ from sqlalchemy import select
 
 from bench.procs import ServerProcess
 from nixpos.client.api import TillApi
-from nixpos.core import sale_state, till_state
 from nixpos.core.answers import Ok
 from nixpos.core.pricing import PaymentMethod
 from nixpos.core.ticker import BootTicker
 from nixpos.core.till_state import Command, TillState
-from nixpos.server import errors
 from nixpos.server.db import Database
 from nixpos.server.models import PosSession, Sale, Staff, Terminal
 from nixpos.server.security import read_secret_file
@@ -41,8 +39,7 @@ from nixpos.server.services import staff, terminals
 from nixpos.server.services.context import ServerContext
 
 __all__ = ["DroppingProxy", "HeadlessTill", "Request", "ServerProcess", "SoldRow", "drop_nth",
-           "drop_randomly", "live_sessions_on", "sales_in", "server_refuses_with",
-           "till_sends"]
+           "drop_randomly", "live_sessions_on", "sales_in"]
 
 TENANT = "lumiere-coffee"  # the demo shop (``nixpos-server demo``)
 SALES_PATH = "/api/v1/pos/sales"
@@ -370,17 +367,3 @@ def live_sessions_on(database_url: str, till: str) -> int:
                        .all())
     finally:
         db.dispose()
-
-
-# -- which parts of issue 11 this tree has (the tests that need a part say so) ----------
-
-
-def till_sends(command: str) -> bool:
-    """Whether the till's core has the command ``command`` (contract-11 names them)."""
-    return any(hasattr(module, command) for module in (till_state, sale_state))
-
-
-def server_refuses_with(code: str) -> bool:
-    """Whether the server has a refusal with the wire code ``code``."""
-    return any(isinstance(value, type) and issubclass(value, errors.NixposError)
-               and value.code == code for value in vars(errors).values())

@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
-
 from tests.client.test_kiosk_x11 import display, till_env
 from tests.client.test_selling_process import until
 from tests.faults.kit import (
@@ -25,21 +23,10 @@ from tests.faults.kit import (
     enroll,
     live_sessions_on,
     sales_in,
-    server_refuses_with,
-    till_sends,
 )
 from tests.faults.till_process import CASH_GIVEN, TillProgram
 
 __all__ = ["display", "till_env"]  # fixtures from the kiosk tests
-
-HAS_FOLLOWING_CARTS = (till_sends("PutCart") and till_sends("ResumeCart")
-                       and server_refuses_with("cart_taken"))
-
-pytestmark = pytest.mark.xfail(
-    not HAS_FOLLOWING_CARTS, run=False, strict=True,
-    reason="needs issue 11's carts on both sides: the till mirrors its cart (PutCart) and "
-           "continues a parked one (ResumeCart; till-follow), and the server parks it at the "
-           "kick (carts-server); without them the sale stays on Till 1")
 
 
 def test_kicked_during_tender_the_sale_moves_to_the_other_till_and_is_completed_once(
